@@ -1,0 +1,4 @@
+"""`python -m podlint` is the same as the `podlint` command."""
+from podlint.cli import main
+
+main()

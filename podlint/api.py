@@ -1,0 +1,18 @@
+"""Everything a rule may import. Rules import only this module, so the engine
+can move things around without breaking rule packs (flake8 and sqlfluff do the
+same for their plugins)."""
+from podlint.context import Context
+from podlint.finding import Condition, Finding, Location
+from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
+                           POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
+                           Hook, Pod, Port, Probe, Reference, Volume, VolumeMount, as_int, as_str)
+from podlint.workloads import (RUN_TO_COMPLETION_KINDS, Workload, item_position, key_position,
+                               object_identity, value_position)
+
+__all__ = [
+    "Condition", "Container", "Context", "DEFAULT_GRACE_SECONDS",
+    "DEFAULT_TERMINATION_MESSAGE_PATH", "Finding", "Handler", "Hook", "Location",
+    "POD_SCOPED_VOLUME_TYPES", "Pod", "Port", "Probe", "READ_ONLY_VOLUME_TYPES",
+    "RUN_TO_COMPLETION_KINDS", "Reference", "Volume", "VolumeMount", "Workload", "as_int",
+    "as_str", "item_position", "key_position", "object_identity", "value_position",
+]

@@ -1,0 +1,125 @@
+"""Timing assumptions: what the manifest cannot say (app startup, init run time,
+shutdown after SIGTERM, image pull), stated by the user.
+
+Sources, strongest first: `--assume`, the `podlint/assume` annotation (on the
+workload object or its pod template), the config file's `assume:`. Keys are
+`CONTAINER.startup`, `CONTAINER.run` (init containers), `CONTAINER.shutdown`
+and `image-pull`; durations `90`, `90s`, `2m`, `1m30s`, `1h`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+ANNOTATION = "podlint/assume"
+ASPECTS = ("startup", "run", "shutdown")
+MAX_SECONDS = 10 * 365 * 24 * 3600          # ten years: anything longer is a typo
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
+_KEY = re.compile(r"^(?:image-pull|[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.(startup|run|shutdown))$")
+
+
+class AssumptionError(ValueError):
+    pass
+
+
+def parse_duration(text: object, what: str = "duration") -> float:
+    """'90', '90s', '2m', '1m30s', '1h' -> seconds. Anything else is an error naming it."""
+    if isinstance(text, bool):
+        raise AssumptionError(f"{what}: {text!r} is not a duration like 90s, 2m or 1m30s")
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        raw = str(text).strip().lower()
+        match = _DURATION.match(raw) if raw else None
+        if not match or not any(match.groups()):
+            raise AssumptionError(f"{what}: {str(text)[:40]!r} is not a duration like 90s, 2m or 1m30s")
+        hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
+        value = hours * 3600 + minutes * 60 + seconds
+    if not math.isfinite(value) or value < 0 or value > MAX_SECONDS:
+        raise AssumptionError(f"{what}: {str(text)[:40]!r} is out of range (0 to 10 years)")
+    return int(value) if value == int(value) else value
+
+
+def _check_key(key: str, what: str) -> None:
+    if not _KEY.match(key):
+        raise AssumptionError(f"{what}: {key[:60]!r} is not CONTAINER.startup, CONTAINER.run, "
+                              "CONTAINER.shutdown or image-pull")
+
+
+def validate_assumptions(pairs, what: str = "--assume") -> None:
+    for key, value in pairs:
+        _check_key(str(key), what)
+        parse_duration(value, f"{what} {key}")
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    values: dict[str, float] = field(default_factory=dict)     # "api.startup" -> seconds
+    sources: dict[str, str] = field(default_factory=dict)      # "api.startup" -> "--assume"
+    errors: tuple[str, ...] = ()                               # bad annotation entries
+
+    def get(self, container: str | None, aspect: str) -> float | None:
+        key = "image-pull" if aspect == "image-pull" else f"{container}.{aspect}"
+        return self.values.get(key)
+
+    @property
+    def image_pull(self) -> float | None:
+        return self.values.get("image-pull")
+
+    def to_dict(self) -> dict:
+        return {key: {"seconds": self.values[key], "source": self.sources[key]}
+                for key in sorted(self.values)}
+
+
+def annotation_pairs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    pairs, errors = [], []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            errors.append(f"{ANNOTATION}: {part[:40]!r} is not NAME=DURATION")
+            continue
+        key, value = (p.strip() for p in part.split("=", 1))
+        try:
+            _check_key(key, ANNOTATION)
+            parse_duration(value, f"{ANNOTATION} {key}")
+        except AssumptionError as exc:
+            errors.append(str(exc))
+            continue
+        pairs.append((key, value))
+    return pairs, errors
+
+
+def _annotation(workload) -> str | None:
+    if workload is None:
+        return None
+    texts = []
+    for source in (workload.obj, workload.template):
+        metadata = source.get("metadata") if isinstance(source, dict) else None
+        annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+        value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+        if isinstance(value, str) and value not in texts:
+            texts.append(value)
+    return ",".join(texts) if texts else None
+
+
+def resolve_assumptions(settings, workload) -> Assumptions:
+    values: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    errors: list[str] = []
+    layers = [(getattr(settings, "assume", ()), "config")]
+    text = _annotation(workload)
+    if text:
+        pairs, errors = annotation_pairs(text)
+        layers.append((pairs, "annotation"))
+    layers.append((getattr(settings, "assume_cli", ()), "--assume"))
+    for pairs, source in layers:
+        for key, value in pairs:
+            try:
+                values[key] = parse_duration(value, key)
+                sources[key] = source
+            except AssumptionError as exc:
+                errors.append(str(exc))
+    return Assumptions(values, sources, tuple(errors))

@@ -1,0 +1,321 @@
+"""Command line: lint, explain, graph, rules, rule.
+
+Only click and the standard library are imported at module level, so that
+`podlint --version` and `--help` stay at interpreter speed; everything else is
+imported inside the command that needs it. Exit codes: 0 clean, 1 findings at
+or above the failure threshold, 2 usage errors, unreadable or unparsable input,
+or a crashed rule.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from podlint import __version__
+
+EXIT_USAGE = 2
+FORMAT_HELP = "Output format (default text; github under GitHub Actions)."
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="podlint", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.stderr.write("podlint: interrupted\n")
+        sys.exit(130)
+
+
+def _fail(message: str) -> "None":
+    click.echo(f"podlint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def use_color(option: str, stream) -> bool:
+    """--color, then NO_COLOR, FORCE_COLOR, TERM=dumb, then whether it is a terminal."""
+    if option in ("always", "never"):
+        return option == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except Exception:
+        return False
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _parse_size(text: str | None) -> int | None:
+    if text is None:
+        return None
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    value = text.strip().lower().rstrip("b").rstrip("i")
+    factor = 1
+    if value and value[-1] in units:
+        factor, value = units[value[-1]], value[:-1]
+    try:
+        size = int(float(value) * factor)
+    except ValueError:
+        size = -1
+    if size <= 0:
+        _fail(f"--max-file-size {text!r} is not a size such as 20M, 512K or 1000000")
+    return size
+
+
+def _settings(config: str | None, no_config: bool, **overrides):
+    """Config file + command-line overrides -> Settings. Exits 2 on any mistake."""
+    from podlint.config import ConfigError, Settings, load_settings, parse_kubernetes_version, \
+        validate_selectors
+    from podlint.registry import RegistryError, all_rules
+
+    try:
+        rules = all_rules()
+        settings = Settings() if no_config else load_settings(config, rules)
+        version = overrides.pop("kubernetes_version", None)
+        if version is not None:
+            overrides["kubernetes_version"] = parse_kubernetes_version(version)
+        assume = overrides.pop("assume", ())
+        if assume:
+            pairs = []
+            for item in assume:
+                for part in item.split(","):
+                    if not part.strip():
+                        continue
+                    if "=" not in part:
+                        raise ConfigError(f"--assume {part.strip()!r} must look like "
+                                          "NAME.startup=45s or image-pull=5s")
+                    key, value = part.split("=", 1)
+                    pairs.append((key.strip(), value.strip()))
+            overrides["assume_cli"] = tuple(pairs)
+        settings = settings.with_overrides(**overrides)
+        validate_selectors(settings, "command line")
+        if settings.assume or settings.assume_cli:
+            from podlint.assumptions import validate_assumptions
+            validate_assumptions(settings.assume, "config assume")
+            validate_assumptions(settings.assume_cli, "--assume")
+        return settings
+    except (ConfigError, RegistryError) as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _open_output(output: str | None, inputs: tuple[str, ...]):
+    if output is None:
+        return sys.stdout, False
+    target = os.path.realpath(output)
+    for path in inputs:
+        if path != "-" and os.path.exists(path) and (
+                os.path.realpath(path) == target or
+                (os.path.isdir(path) and target.startswith(os.path.realpath(path) + os.sep)
+                 and target.lower().endswith((".yaml", ".yml", ".json")))):
+            _fail(f"-o {output} would write into the inputs; choose another file")
+    try:
+        return open(output, "w", encoding="utf-8", newline="\n"), True
+    except OSError as exc:
+        _fail(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}")
+
+
+class _Group(click.Group):
+    def list_commands(self, ctx):
+        return ["lint", "explain", "graph", "rules", "rule"]
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
+                                           "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="podlint",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Lint Kubernetes pod manifests: predict how pods start and stop, and what will go wrong.
+
+    \b
+    Examples:
+      podlint lint k8s/                      lint every .yaml/.yml/.json below k8s/
+      helm template . | podlint lint -       lint rendered manifests from stdin
+      podlint explain deploy.yaml            the predicted startup and shutdown timeline
+      podlint rule PL302                     one rule's documentation
+    """
+
+
+common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+
+
+@cli.command()
+@common_paths
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+              default=None, help=FORMAT_HELP)
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: codes (PL301), prefixes (PL3) or names, comma-separated.")
+@click.option("--extend-select", multiple=True, metavar="RULES",
+              help="Add rules to the default set (e.g. the opt-in PL507).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
+@click.option("--kubernetes-version", metavar="X.Y",
+              help="Target Kubernetes version (default: the newest podlint knows).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Config file (default: nearest "
+              ".podlint.yaml or [tool.podlint] in pyproject.toml, upwards).")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("--no-schema", is_flag=True, help="Skip Kubernetes schema validation (PL003).")
+@click.option("--assume", multiple=True, metavar="NAME=DURATION",
+              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs; small inputs run serially).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means errors).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default warning).")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option("--report-unused-ignores", is_flag=True, default=None,
+              help="Report suppressions that silence nothing (PL006).")
+@click.option("--max-file-size", metavar="SIZE", help="Skip larger files with a PL001 (default 20M).")
+@click.option("--fail-if-empty", is_flag=True, help="Exit 2 when no manifest file was found.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the text output (auto: terminal only; NO_COLOR is honoured).")
+def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, no_config,
+         no_schema, assume, jobs, output, exit_zero, fail_on, statistics, report_unused_ignores,
+         max_file_size, fail_if_empty, color) -> None:
+    """Lint manifests: files, directories (recursive) or - for stdin.
+
+    Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
+    unreadable or invalid input, or an internal error.
+    """
+    paths = paths or (".",)
+    settings = _settings(
+        config, no_config,
+        select=_split(select) or None, ignore=None, kubernetes_version=kubernetes_version,
+        assume=assume, fail_on=fail_on, report_unused_ignores=report_unused_ignores,
+        max_file_size=_parse_size(max_file_size),
+        schema=False if no_schema else None)
+    from dataclasses import replace
+    if ignore:
+        settings = replace(settings, ignore=settings.ignore + _split(ignore))
+    if extend_select:
+        settings = replace(settings, extend_select=settings.extend_select + _split(extend_select))
+    if ignore or extend_select:
+        from podlint.config import ConfigError, validate_selectors
+        try:
+            validate_selectors(settings, "command line")
+        except ConfigError as exc:
+            _fail(str(exc))
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+    from podlint.run import lint_paths
+    result = lint_paths(paths, settings, jobs)
+
+    stream, close = _open_output(output, paths)
+    try:
+        from podlint.reporters import render
+        render(fmt, result, stream, color=fmt == "text" and not close and use_color(color, stream))
+        if statistics:
+            _print_statistics(result, stream)
+    finally:
+        if close:
+            stream.close()
+    if result.summary.files == 0 and fail_if_empty:
+        click.echo("podlint: error: no manifest files found", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(result.exit_code(exit_zero))
+
+
+def _print_statistics(result, stream) -> None:
+    from podlint.registry import rule_index
+
+    index = rule_index()
+    rows = sorted(result.summary.by_code.items(), key=lambda kv: (-kv[1], kv[0]))
+    for code, count in rows:
+        spec = index.get(code)
+        stream.write(f"{count:>6}  {code}  {spec.name if spec else ''}\n")
+
+
+@cli.command()
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="Output format.")
+@click.option("--all", "show_all", is_flag=True, help="Also list opt-in rules' status (always listed).")
+def rules(fmt, show_all) -> None:
+    """List every rule: code, name, default severity, summary."""
+    from podlint.docs import render_catalogue
+    from podlint.registry import RegistryError, all_rules
+
+    try:
+        specs = all_rules()
+    except RegistryError as exc:
+        _fail(str(exc))
+    click.echo(render_catalogue(specs, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("rule")
+def rule(rule) -> None:
+    """Show one rule's documentation (by code or name), with its examples."""
+    from podlint.docs import render_rule
+    from podlint.registry import RegistryError, rule_index
+
+    try:
+        index = rule_index()
+    except RegistryError as exc:
+        _fail(str(exc))
+    spec = index.get(rule) or index.get(rule.upper())
+    if spec is None:
+        _fail(f"unknown rule {rule!r}; see `podlint rules`")
+    click.echo(render_rule(spec), nl=False)
+
+
+@cli.command()
+@common_paths
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "mermaid", "html"]),
+              default="text", help="Output format.")
+@click.option("--workload", metavar="KIND/NAME", multiple=True,
+              help="Only this workload (repeatable), e.g. Deployment/web.")
+@click.option("--assume", multiple=True, metavar="NAME=DURATION",
+              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s.")
+@click.option("--kubernetes-version", metavar="X.Y",
+              help="Target Kubernetes version (default: the newest podlint knows).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the text output.")
+def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config, output, color) -> None:
+    """Predict each pod's startup and shutdown timeline, the way the kubelet runs it."""
+    settings = _settings(config, no_config, kubernetes_version=kubernetes_version, assume=assume)
+    from podlint.explain import run_explain
+
+    stream, close = _open_output(output, paths)
+    try:
+        code = run_explain(paths or (".",), settings, fmt, workload, stream,
+                           color=fmt == "text" and not close and use_color(color, stream))
+    finally:
+        if close:
+            stream.close()
+    sys.exit(code)
+
+
+@cli.command()
+@common_paths
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "dot", "mermaid", "json"]),
+              default="text", help="Output format.")
+@click.option("--workload", metavar="KIND/NAME", multiple=True, help="Only this workload.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+def graph(paths, fmt, workload, output) -> None:
+    """Print each pod's lifecycle dependency graph."""
+    settings = _settings(None, True)
+    from podlint.graph_cli import run_graph
+
+    stream, close = _open_output(output, paths)
+    try:
+        code = run_graph(paths or (".",), settings, fmt, workload, stream)
+    finally:
+        if close:
+            stream.close()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

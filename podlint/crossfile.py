@@ -1,0 +1,68 @@
+"""Facts that need the whole run, kept as small summaries instead of documents.
+
+Each worker returns, per file, the Services' selectors and the identities of the
+objects it saw; conditional findings (see finding.Condition) are settled here
+once every file is in. Nothing holds every parsed document of a run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from podlint.finding import Condition, Finding
+
+
+@dataclass
+class Summary:
+    services: list[tuple[str | None, tuple[tuple[str, str], ...]]] = field(default_factory=list)
+    defined: set[tuple[str, str | None, str]] = field(default_factory=set)
+
+    def add_object(self, kind: str, name: str | None, namespace: str | None, data: Any) -> None:
+        if name:
+            self.defined.add((kind, namespace, name))
+        if kind == "Service":
+            spec = data.get("spec") if isinstance(data, dict) else None
+            selector = spec.get("selector") if isinstance(spec, dict) else None
+            if isinstance(selector, dict) and selector:
+                items = tuple(sorted((str(k), str(v)) for k, v in selector.items()))
+                self.services.append((namespace, items))
+
+    def merge(self, other: "Summary") -> None:
+        self.services.extend(other.services)
+        self.defined |= other.defined
+        self._index = None
+
+    _index: dict | None = None
+
+    def namespaces_of(self, kind: str, name: str) -> list[str | None]:
+        if self._index is None:
+            self._index = {}
+            for k, namespace, n in self.defined:
+                self._index.setdefault((k, n), []).append(namespace)
+        return self._index.get((kind, name), [])
+
+
+def _same_namespace(a: str | None, b: str | None) -> bool:
+    # An object without a namespace lands wherever it is applied: match either way.
+    return a is None or b is None or a == b
+
+
+def holds(condition: Condition, summary: Summary) -> bool:
+    if condition.kind == "served":
+        labels = dict(condition.labels)
+        return any(_same_namespace(namespace, condition.namespace)
+                   and all(labels.get(k) == v for k, v in selector)
+                   for namespace, selector in summary.services)
+    if condition.kind == "undefined":
+        namespaces = summary.namespaces_of(condition.ref_kind, condition.ref_name)
+        return not any(_same_namespace(ns, condition.namespace) for ns in namespaces)
+    return True
+
+
+def settle(findings: list[Finding], summary: Summary) -> list[Finding]:
+    """Keep unconditional findings and conditional ones whose condition holds."""
+    kept = []
+    for finding in findings:
+        if finding.condition is None or holds(finding.condition, summary):
+            kept.append(finding)
+    return kept

@@ -1,0 +1,88 @@
+"""Lint one loaded file: documents -> workloads -> pods -> rules -> filtered findings.
+
+Pure apart from the rules it calls: takes a LoadedFile and Settings, returns a
+FileResult (findings, counts, cross-file summary). Runs in the parent process
+or in a `--jobs` worker alike. A rule that raises becomes a PL000 finding and
+the other rules still run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from podlint.config import Settings
+from podlint.context import Context
+from podlint.crossfile import Summary
+from podlint.filter import RulePlan, apply_suppressions
+from podlint.finding import Finding, Location
+from podlint.loader import LoadedFile
+from podlint.workloads import ModelError, extract_workload, object_identity
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    documents: int = 0
+    workloads: int = 0
+    parse_failed: bool = False
+    skipped: str | None = None
+    summary: Summary = field(default_factory=Summary)
+
+
+def internal_error(location: Location, rule_code: str, where: str, exc: BaseException,
+                   workload: str | None = None) -> Finding:
+    detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    return Finding(location, "PL000", "internal-error", "error",
+                   f"rule {rule_code} crashed on {where}: {detail}", workload, None,
+                   "report this as a bug in the rule; the other rules still ran")
+
+
+def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileResult:
+    result = FileResult(loaded.path, list(loaded.findings), len(loaded.documents),
+                        parse_failed=loaded.parse_failed, skipped=loaded.skipped)
+    rules = plan.rules_for(loaded.path)
+    document_rules = [r for r in rules if r.scope == "document"]
+    pod_rules = [r for r in rules if r.scope == "pod"]
+    model_errors = plan.enabled("PL002", loaded.path)
+    for document in loaded.documents:
+        found: list[Finding] = []
+        identity = object_identity(document.data)
+        if identity is not None:
+            api_version, kind, name, namespace = identity
+            result.summary.add_object(kind, name, namespace, document.data)
+        ctx = Context(settings, document)
+        _run(document_rules, ctx, found)
+        workload = pod = None
+        try:
+            workload = extract_workload(document)
+            if workload is not None:
+                from podlint.model import build_pod
+                pod = build_pod(workload)
+        except ModelError as exc:
+            if model_errors:
+                found.append(Finding(exc.location, "PL002", "invalid-object", "error", exc.message,
+                                     workload.ref if workload else ctx.object_ref, None,
+                                     "fix the field's type; podlint cannot read this object"))
+        except RecursionError:
+            found.append(Finding(Location(document.path, document.line, document.column), "PL002",
+                                 "invalid-object", "error", "object nests too deeply to read",
+                                 ctx.object_ref))
+        if pod is not None:
+            result.workloads += 1
+            pod_ctx = Context(settings, document, workload, pod)
+            _run(pod_rules, pod_ctx, found)
+        result.findings.extend(plan.annotate(found, document, workload))
+    result.findings = apply_suppressions(result.findings, loaded, settings, plan)
+    return result
+
+
+def _run(rules, ctx: Context, out: list[Finding]) -> None:
+    for spec in rules:
+        ctx.rule = spec
+        try:
+            for finding in spec.check(ctx) or ():
+                out.append(finding)
+        except Exception as exc:        # a buggy rule must not take the run down
+            where = ctx.object_ref or f"document {ctx.document.index + 1}"
+            location = Location(ctx.path, ctx.document.line, ctx.document.column)
+            out.append(internal_error(location, spec.code, where, exc, ctx.object_ref))

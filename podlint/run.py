@@ -1,0 +1,192 @@
+"""A whole lint run: discover files, lint them (serially or across `--jobs`
+worker processes, split by file), settle cross-file conditions, sort.
+
+Files stream through one at a time; a worker sends back findings and a small
+summary, never documents. Output is sorted, so it is byte-identical whatever
+`--jobs` is and whatever order the paths came in.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from podlint.config import Settings
+from podlint.crossfile import Summary, settle
+from podlint.engine import FileResult, lint_loaded
+from podlint.filter import RulePlan
+from podlint.finding import Finding, Location, severity_rank
+from podlint.loader import STDIN_NAME, Source, discover, load_source
+
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 16
+PARALLEL_MIN_BYTES = 512 * 1024
+CHUNK_FILES = 8
+
+
+@dataclass
+class RunSummary:
+    files: int = 0
+    files_linted: int = 0
+    files_with_errors: int = 0
+    files_skipped: int = 0
+    documents: int = 0
+    workloads: int = 0
+    findings: int = 0
+    by_severity: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
+    by_code: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "files_linted": self.files_linted,
+            "files_with_errors": self.files_with_errors,
+            "files_skipped": self.files_skipped,
+            "documents": self.documents,
+            "workloads": self.workloads,
+            "findings": self.findings,
+            "by_severity": dict(self.by_severity),
+            "by_code": dict(sorted(self.by_code.items())),
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+        }
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    summary: RunSummary
+    rules: tuple            # the RuleSpecs in force (for SARIF's rule catalogue)
+    settings: Settings
+
+    def exit_code(self, exit_zero: bool = False) -> int:
+        if any(f.code in ("PL000", "PL001") for f in self.findings):
+            return 2
+        if exit_zero:
+            return 0
+        threshold = severity_rank(self.settings.fail_on)
+        return 1 if any(severity_rank(f.severity) >= threshold for f in self.findings) else 0
+
+
+def finding_sort_key(finding: Finding) -> tuple:
+    return (finding.location.path != STDIN_NAME, finding.location.path.split(os.sep),
+            finding.location.line, finding.location.column, finding.code, finding.message,
+            finding.workload or "", finding.container or "")
+
+
+def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None) -> RunResult:
+    from podlint.registry import all_rules
+
+    plan = RulePlan.build(settings, all_rules())
+    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    results = _lint_sources(sources, settings, plan, jobs)
+    summary = Summary()
+    run = RunSummary(files=len(sources))
+    findings: list[Finding] = []
+    for result in results:
+        summary.merge(result.summary)
+        findings.extend(result.findings)
+        run.documents += result.documents
+        run.workloads += result.workloads
+        if result.parse_failed:
+            run.files_with_errors += 1
+        elif result.skipped:
+            run.files_skipped += 1
+            run.skipped.append((result.path, result.skipped))
+        else:
+            run.files_linted += 1
+    findings = sorted(settle(findings, summary), key=finding_sort_key)
+    run.findings = len(findings)
+    for finding in findings:
+        run.by_severity[finding.severity] = run.by_severity.get(finding.severity, 0) + 1
+        run.by_code[finding.code] = run.by_code.get(finding.code, 0) + 1
+    return RunResult(findings, run, plan.rules, settings)
+
+
+def _excluded(path: str, globs: tuple[str, ...]) -> bool:
+    normalized = path.replace("\\", "/")
+    return any(fnmatch.fnmatch(normalized, g) or fnmatch.fnmatch(normalized, f"*/{g}")
+               for g in globs)
+
+
+def lint_source(source: Source, settings: Settings, plan: RulePlan) -> FileResult:
+    loaded = load_source(source, settings.max_file_size)
+    return lint_loaded(loaded, settings, plan)
+
+
+def _lint_chunk(chunk: list[Source]) -> list[FileResult]:
+    settings, plan = _WORKER_STATE
+    return [lint_source(source, settings, plan) for source in chunk]
+
+
+_WORKER_STATE: tuple = ()
+
+
+def _init_worker(settings: Settings, plan: RulePlan) -> None:
+    global _WORKER_STATE
+    _WORKER_STATE = (settings, plan)
+
+
+def _should_parallelise(sources: list[Source], jobs: int) -> bool:
+    if jobs <= 1 or len(sources) < PARALLEL_MIN_FILES:
+        return False
+    total = 0
+    for source in sources:
+        if source.error is None and source.path != STDIN_NAME:
+            try:
+                total += os.path.getsize(source.path)
+            except OSError:
+                pass
+        if total >= PARALLEL_MIN_BYTES:
+            return True
+    return False
+
+
+def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
+                  jobs: int | None) -> list[FileResult]:
+    jobs = jobs or os.cpu_count() or 1
+    if not _should_parallelise(sources, jobs):
+        return [lint_source(source, settings, plan) for source in sources]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    serial = [s for s in sources if s.path == STDIN_NAME]
+    parallel = [s for s in sources if s.path != STDIN_NAME]
+    chunks = [parallel[i:i + CHUNK_FILES] for i in range(0, len(parallel), CHUNK_FILES)]
+    results: list[FileResult] = [lint_source(s, settings, plan) for s in serial]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(settings, plan)) as pool:
+        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                results.extend(future.result())
+            except BrokenProcessPool:
+                results.extend(_crashed(chunk, "a worker process died"))
+            except Exception as exc:          # an error while pickling results, for example
+                results.extend(_crashed(chunk, f"{type(exc).__name__}: {exc}"))
+    return results
+
+
+def _crashed(chunk: list[Source], reason: str) -> list[FileResult]:
+    out = []
+    for source in chunk:
+        finding = Finding(Location(source.path, 1, 1), "PL000", "internal-error", "error",
+                          f"file not linted: {reason}"[:300], None, None,
+                          "rerun with --jobs 1 to see whether the file itself is the cause")
+        out.append(FileResult(source.path, [finding], parse_failed=True))
+    return out
+
+
+def lint_text(text: str, settings: Settings | None = None, path: str = "example.yaml") -> list[Finding]:
+    """Lint a string as if it were one file (tests, docs, editor integrations)."""
+    from podlint.loader import LoadedFile, parse_text
+    from podlint.registry import all_rules
+
+    settings = settings or Settings()
+    plan = RulePlan.build(settings, all_rules())
+    result = lint_loaded(parse_text(text, LoadedFile(path)), settings, plan)
+    return sorted(settle(result.findings, result.summary), key=finding_sort_key)
