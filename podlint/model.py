@@ -544,4 +544,20 @@ def _volume(item: Any, index: int, spec: Any, path: str, what: str) -> Volume:
                 if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                     references.append(Reference(ref_kind, ref["name"], here,
                                                 ref.get("optional") is True, f"volume {name}"))
+    if kind in PLUGIN_SECRET_REFS and isinstance(source, dict):
+        # Volume plugins that need a Secret of the pod's namespace to mount (the
+        # kubelet waits for it like for a secret volume).
+        ref = source.get(PLUGIN_SECRET_REFS[kind])
+        secret = ref if kind == "azureFile" else (ref.get("name") if isinstance(ref, dict) else None)
+        if isinstance(secret, str) and secret:
+            references.append(Reference("Secret", secret, here, via=f"volume {name}"))
     return Volume(name, kind, source, tuple(references), here, item)
+
+
+# volume type -> the key of its Secret reference (a LocalObjectReference, or a
+# plain name for azureFile).
+PLUGIN_SECRET_REFS = {
+    "csi": "nodePublishSecretRef", "cephfs": "secretRef", "rbd": "secretRef",
+    "iscsi": "secretRef", "flexVolume": "secretRef", "scaleIO": "secretRef",
+    "storageos": "secretRef", "azureFile": "secretName",
+}
