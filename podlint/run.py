@@ -59,6 +59,7 @@ class RunResult:
     summary: RunSummary
     rules: tuple            # the RuleSpecs in force (for SARIF's rule catalogue)
     settings: Settings
+    files: list[str] = field(default_factory=list)    # every path linted, sorted (JUnit lists clean files)
 
     def exit_code(self, exit_zero: bool = False) -> int:
         if any(f.code in ("PL000", "PL001") for f in self.findings):
@@ -101,7 +102,7 @@ def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None
     for finding in findings:
         run.by_severity[finding.severity] = run.by_severity.get(finding.severity, 0) + 1
         run.by_code[finding.code] = run.by_code.get(finding.code, 0) + 1
-    return RunResult(findings, run, plan.rules, settings)
+    return RunResult(findings, run, plan.rules, settings, [s.path for s in sources])
 
 
 def _excluded(path: str, globs: tuple[str, ...]) -> bool:
