@@ -1,0 +1,128 @@
+"""An init container writes to a pod-scoped volume that no later container reads.
+
+## What it does
+Flags a regular init container that mounts a pod-scoped writable volume
+(`emptyDir` or a generic `ephemeral` volume) read-write when no container that
+runs after it (a later init container, a sidecar or a main container) mounts the
+same volume. When an earlier init container mounts it too, this one may be the
+reader of that container's output, so there is no finding either.
+
+Volumes whose data outlives the pod (hostPath, persistentVolumeClaim, network and
+node volumes: an installer writing to the node is doing its job) and read-only
+volume types (configMap, secret, downwardAPI, projected) are ignored, as are
+mounts at the usual scratch locations (`/tmp`, `/var/tmp`, `/run`, `/var/run`,
+`/dev/shm`), where an init container keeps its own temporary files.
+
+## Why is this bad?
+An init container exists to prepare something for the containers after it. A
+pod-scoped volume is the only way its files reach them; if none of them mounts
+the volume, the prepared files (a rendered config, downloaded plugins, a copied
+binary) are invisible to the app, which then starts with its image defaults. It
+is almost always a mount forgotten in the main container or a volume name typo.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+        - name: render-config
+          image: busybox:1.36
+          command: ["sh", "-c", "echo 'listen 8080;' > /work/site.conf"]
+          volumeMounts:
+            - {name: config, mountPath: /work}  # [PL101]
+      containers:
+        - name: app
+          image: nginx:1.27
+      volumes:
+        - name: config
+          emptyDir: {}
+```
+
+Use instead:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+        - name: render-config
+          image: busybox:1.36
+          command: ["sh", "-c", "echo 'listen 8080;' > /work/site.conf"]
+          volumeMounts:
+            - {name: config, mountPath: /work}
+      containers:
+        - name: app
+          image: nginx:1.27
+          volumeMounts:
+            - {name: config, mountPath: /etc/nginx/conf.d, readOnly: true}
+      volumes:
+        - name: config
+          emptyDir: {}
+```
+
+## References
+- Kubernetes docs: Init Containers ("Init containers ... can securely run utilities or custom code that would otherwise make an app container image less secure"; the examples share an emptyDir)
+- Kubernetes docs: Volumes, emptyDir ("all containers in the Pod can read and write the same files in the emptyDir volume")
+- Kubernetes docs: Ephemeral Volumes, generic ephemeral volumes
+"""
+from collections.abc import Iterator
+
+from podlint.api import POD_SCOPED_VOLUME_TYPES, Context, Finding
+
+CODE = "PL101"
+NAME = "init-output-unused"
+SEVERITY = "warning"
+OPTIONS = {}
+
+# Where an init container keeps its own temporary files (readOnlyRootFilesystem
+# images need a writable /tmp): not output meant for anyone else.
+SCRATCH_PATHS = frozenset({"/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"})
+
+
+def _is_scratch(mount_path: str | None) -> bool:
+    if not mount_path:
+        return False
+    return mount_path.rstrip("/") in SCRATCH_PATHS
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    pod = ctx.pod
+    scoped = {v.name: v for v in pod.volumes if v.name is not None and v.type in POD_SCOPED_VOLUME_TYPES}
+    if not scoped:
+        return
+    # Cheap early return from the model: no regular init container writes a pod-scoped volume.
+    writers = [(c, m) for c in pod.regular_init_containers for m in c.volume_mounts
+               if not m.read_only and not m.device and m.name in scoped and not _is_scratch(m.mount_path)]
+    if not writers:
+        return
+    reported: set[tuple[int, str]] = set()
+    for container, mount in writers:
+        key = (id(container), mount.name)
+        if key in reported:
+            continue
+        # Any other container that mounts the volume is either a reader that runs
+        # later (a later init container, any sidecar, any main container) or an
+        # earlier init container whose output this one may be reading: no finding.
+        if any(m.name == mount.name for c in pod.all_containers if c is not container
+               for m in c.volume_mounts):
+            continue
+        reported.add(key)
+        volume = scoped[mount.name]
+        yield ctx.finding(
+            mount.location,
+            f'init container "{container.name}" writes to {volume.type} volume "{mount.name}" '
+            f'at {mount.mount_path or "?"}, but no container that runs after it mounts that volume: '
+            "nothing can read what it leaves there",
+            container=container.name,
+            hint=f'mount volume "{mount.name}" in the container that needs the output; if it is '
+                 "only this container's scratch space, mount it at /tmp")

@@ -1,0 +1,67 @@
+"""A long-running container has no liveness probe.
+
+## What it does
+Flags main containers and sidecars of long-running workloads (Deployment,
+StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and Pods with
+`restartPolicy: Always`) that have no `livenessProbe`. Init containers, Jobs,
+CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged.
+
+## Why is this bad?
+The kubelet restarts a container when its process exits. A process that hangs
+(a deadlock, an exhausted thread pool, a stuck event loop) keeps running, stays
+Ready or NotReady forever, and is never restarted. A liveness probe is the only
+way the kubelet notices. It is information, not a defect: a liveness probe that
+is too strict does more harm than none (see PL205 and PL209).
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app  # [PL202]
+      image: nginx:1.27
+```
+
+Use instead:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      livenessProbe: {httpGet: {path: /, port: 80}}
+```
+
+## References
+- Kubernetes docs: Configure Liveness, Readiness and Startup Probes ("Many applications running for long periods of time eventually transition to broken states, and cannot recover except by being restarted")
+- Kubernetes docs: Pod Lifecycle, When should you use a liveness probe?
+"""
+from collections.abc import Iterator
+
+from podlint.api import Context, Finding
+
+CODE = "PL202"
+NAME = "missing-liveness-probe"
+SEVERITY = "info"
+OPTIONS = {}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    pod = ctx.pod
+    if not pod.long_running:
+        return
+    for container in pod.sidecars + pod.containers:
+        if container.liveness_probe is not None:
+            continue
+        role = "sidecar" if container.is_sidecar else "container"
+        yield ctx.finding(
+            container.location,
+            f'{role} "{container.name}" of long-running {pod.kind} has no livenessProbe: '
+            "if it hangs without exiting, it is never restarted",
+            container=container.name,
+            hint="add a lenient livenessProbe (httpGet, tcpSocket, exec or grpc) that fails only "
+                 "when the process is stuck")

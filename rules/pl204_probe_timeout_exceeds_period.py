@@ -1,0 +1,74 @@
+"""A probe whose timeoutSeconds is not below its periodSeconds.
+
+## What it does
+Flags probes whose `timeoutSeconds` is greater than or equal to their
+`periodSeconds` (both after Kubernetes defaults: timeout 1 s, period 10 s). A
+period of 1 s with the minimum timeout of 1 s is not flagged: nothing shorter
+exists.
+
+## Why is this bad?
+The kubelet runs one probe at a time per container and probe kind: a check that
+hangs until its timeout holds back the next one, and the ticks missed meanwhile
+are dropped. Failures then come one timeout apart instead of one period apart, so
+the failure window is `failureThreshold x timeoutSeconds`, longer than the
+configuration suggests, and a hung app is taken out of rotation or restarted
+later than planned. It usually means the two fields were swapped.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      readinessProbe:
+        httpGet: {path: /ready, port: 8080}
+        periodSeconds: 5
+        timeoutSeconds: 10  # [PL204]
+```
+
+Use instead:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      readinessProbe:
+        httpGet: {path: /ready, port: 8080}
+        periodSeconds: 10
+        timeoutSeconds: 5
+```
+
+## References
+- Kubernetes docs: Configure Liveness, Readiness and Startup Probes, Configure Probes (periodSeconds, timeoutSeconds)
+- Kubernetes source: pkg/kubelet/prober/worker.go, run (one probe at a time on a ticker)
+"""
+from collections.abc import Iterator
+
+from podlint.api import Context, Finding
+
+CODE = "PL204"
+NAME = "probe-timeout-exceeds-period"
+SEVERITY = "warning"
+OPTIONS = {}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for container in ctx.pod.sidecars + ctx.pod.containers:     # init: PL103
+        for probe in container.probes:
+            if probe.timeout < probe.period or probe.timeout <= 1:
+                continue
+            where = "timeoutSeconds" if probe.has("timeoutSeconds") else "periodSeconds"
+            yield ctx.finding(
+                probe.where(where, value=True),
+                f'{probe.field_name} of container "{container.name}" has timeoutSeconds '
+                f"{probe.timeout} and periodSeconds {probe.period}: a check that hangs holds back the "
+                f"next one, so {probe.failure_threshold} failures take "
+                f"{probe.failure_threshold * probe.timeout} s, not {probe.failure_window} s",
+                container=container.name,
+                hint="make timeoutSeconds shorter than periodSeconds (the fields may be swapped)")

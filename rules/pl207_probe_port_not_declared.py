@@ -1,0 +1,158 @@
+"""A probe or hook targets a port the container does not declare.
+
+## What it does
+Checks the `port` of every `httpGet`, `tcpSocket` and `grpc` probe and of every
+`httpGet` lifecycle hook against the ports of the same container:
+
+- a **named** port that the container does not declare is an error; so is a named
+  port declared only with `protocol: UDP` (the checks speak TCP);
+- a **numeric** port that the container does not declare, while it declares
+  others, is a warning.
+
+A container that declares no ports at all is not warned about numeric ports:
+`ports` is informational, many images listen without declaring anything, and
+such a probe works. A probe with an explicit `host` other than localhost checks
+another machine, so its number is not compared either.
+
+## Why is this bad?
+The kubelet resolves a port name only among the probed container's own `ports`
+(a name declared in another container of the pod does not count), and the API
+server never checks that the name exists. An unknown name makes every probe run
+an error whose result is thrown away: a readiness probe never succeeds (the pod
+is never Ready and a rollout hangs), a liveness probe never restarts anything, a
+startup probe never completes, and an `httpGet` postStart hook fails, which
+kills the container. A numeric port the container does not declare is legal, but
+usually a typo or a stale port after the app moved: the check tests a port
+nothing listens on, or another container's port.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      ports:
+        - {name: http, containerPort: 8080}
+      readinessProbe:
+        httpGet: {path: /ready, port: web}  # [PL207]
+      livenessProbe:
+        tcpSocket: {port: 8008}  # [PL207]
+```
+
+Use instead:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      ports:
+        - {name: http, containerPort: 8080}
+      readinessProbe:
+        httpGet: {path: /ready, port: http}
+      livenessProbe:
+        tcpSocket: {port: 8080}
+```
+
+## References
+- Kubernetes source: pkg/probe/util.go, ResolveContainerPort (looks only in the probed container's ports)
+- Kubernetes source: pkg/kubelet/prober/worker.go, doProbe (a probe error is not recorded as a result)
+- Kubernetes source: pkg/kubelet/lifecycle/handlers.go, resolvePort (hooks)
+- Kubernetes docs: Configure Liveness, Readiness and Startup Probes, "Use a named port"
+"""
+from collections.abc import Iterator
+
+from podlint.api import Container, Context, Finding, Handler
+
+CODE = "PL207"
+NAME = "probe-port-not-declared"
+SEVERITY = "error"
+OPTIONS = {}
+
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
+
+NAMED_CONSEQUENCE = {
+    "readinessProbe": "every run is an error whose result is discarded, so the container never "
+                      "becomes Ready",
+    "livenessProbe": "every run is an error whose result is discarded, so a hung container is never "
+                     "restarted",
+    "startupProbe": "every run is an error whose result is discarded, so the startup probe never "
+                    "succeeds and the container never becomes Ready",
+    "postStart": "the hook fails, so the kubelet kills the container right after it starts",
+    "preStop": "the hook fails at once, so the container is stopped without the preStop's delay",
+}
+
+
+def _checks(container: Container) -> Iterator[tuple[str, Handler]]:
+    for probe in container.probes:
+        if probe.handler.action in ("httpGet", "tcpSocket", "grpc"):
+            yield probe.field_name, probe.handler
+    for hook in container.hooks:
+        if hook.handler.action == "httpGet":     # tcpSocket hooks are unsupported anyway
+            yield hook.kind, hook.handler
+
+
+def _declared_elsewhere(ctx: Context, container: Container, name=None, number=None) -> str | None:
+    for other in ctx.pod.sidecars + ctx.pod.containers:
+        if other is container:
+            continue
+        for port in other.ports:
+            if (name is not None and port.name == name) or (number is not None and port.number == number):
+                return other.name
+    return None
+
+
+def _listing(container: Container) -> str:
+    items = [f"{p.name}={p.number}" if p.name else str(p.number) for p in container.ports][:4]
+    return ", ".join(items) + (" ..." if len(container.ports) > 4 else "")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for container in ctx.pod.sidecars + ctx.pod.containers:     # init containers: PL103
+        for what, handler in _checks(container):
+            port = handler.port
+            if port is None:
+                continue
+            subject = f'{what} of container "{container.name}"'
+            if isinstance(port, str) and not port.isdigit():
+                declared = [p for p in container.ports if p.name == port]
+                if declared and any(p.protocol != "UDP" for p in declared):
+                    continue
+                if declared:
+                    problem = (f'targets port "{port}", which the container declares only for UDP: '
+                               f"the {handler.action} check connects over TCP to "
+                               f"{declared[0].number}, where the app does not listen")
+                    hint = f'probe a TCP port, or declare "{port}" with protocol TCP'
+                else:
+                    elsewhere = _declared_elsewhere(ctx, container, name=port)
+                    where = (f' (container "{elsewhere}" declares it, but the kubelet looks only at '
+                             "the probed container's ports)") if elsewhere else ""
+                    problem = (f'targets port "{port}", which the container does not declare{where}: '
+                               f"{NAMED_CONSEQUENCE[what]}")
+                    hint = (f'declare the port in this container (ports: [{{name: {port}, '
+                            f'containerPort: N}}]) or use its number')
+                yield ctx.finding(handler.port_location, f"{subject} {problem}",
+                                  container=container.name, hint=hint)
+                continue
+            number = int(port)
+            if (handler.host or "").lower() not in LOCAL_HOSTS or not container.ports:
+                continue
+            if any(p.number == number for p in container.ports):
+                continue
+            elsewhere = _declared_elsewhere(ctx, container, number=number)
+            if elsewhere:
+                detail = (f'; container "{elsewhere}" declares it, so the check tests that container, '
+                          "not this one")
+            else:
+                detail = f" (it declares {_listing(container)}): nothing may listen there"
+            yield ctx.finding(handler.port_location,
+                              f"{subject} targets port {number}, which the container does not "
+                              f"declare{detail}",
+                              container=container.name, severity="warning",
+                              hint="point the check at a port the container declares, or declare "
+                                   "the port it listens on")
