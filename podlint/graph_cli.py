@@ -1,0 +1,363 @@
+"""`podlint graph`: print each workload's lifecycle dependency graph as text,
+Graphviz DOT, a Mermaid flowchart or networkx node-link JSON.
+
+One graph per workload, in file order (files sorted as `lint` sorts them).
+Every id and label comes from an untrusted manifest, so each format escapes
+them its own way: DOT quotes everything and escapes backslashes, quotes and
+control characters; Mermaid gets generated node ids and entity-coded labels;
+text replaces control characters. Problems go to stderr as
+`path:line:col: CODE message` and make the exit code 2; the other files are
+still graphed.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from podlint import __version__
+from podlint.config import Settings
+from podlint.finding import Location
+
+FORMATS = ("text", "dot", "mermaid", "json")
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+
+@dataclass
+class Entry:
+    """One workload and its graph."""
+    kind: str
+    name: str | None
+    namespace: str | None
+    path: str
+    line: int
+    column: int
+    graph: Any                  # networkx.DiGraph
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name or '<unnamed>'}"
+
+
+def run_graph(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
+              err: TextIO | None = None) -> int:
+    """Graph every workload under `paths`; 0, or 2 when a file could not be
+    read or parsed, a workload could not be modelled, or no workload matched."""
+    err = err if err is not None else sys.stderr
+    filters = [_parse_filter(w) for w in workloads or ()]
+    matched = [False] * len(filters)
+    entries, status = collect(paths, settings, filters, matched, err)
+    for number, hit in enumerate(matched):
+        if not hit:
+            err.write(f"podlint: error: no workload matched --workload {_clean(workloads[number])}\n")
+            status = EXIT_ERROR
+    if not entries and not filters and status == EXIT_OK:
+        err.write("podlint: error: no workload found (Pod, Deployment, StatefulSet, DaemonSet, "
+                  "ReplicaSet, ReplicationController, Job, CronJob, PodTemplate)\n")
+        status = EXIT_ERROR
+    RENDERERS[fmt](entries, stream)
+    return status
+
+
+def collect(paths, settings: Settings, filters, matched: list[bool],
+            err: TextIO) -> tuple[list[Entry], int]:
+    from podlint.graph import build_graph
+    from podlint.loader import discover, load_source
+    from podlint.model import build_pod
+    from podlint.run import _excluded
+    from podlint.workloads import ModelError, extract_workload
+
+    entries: list[Entry] = []
+    status = EXIT_OK
+    for source in discover(paths):
+        if _excluded(source.path, settings.exclude):
+            continue
+        loaded = load_source(source, settings.max_file_size)
+        for finding in loaded.findings:
+            _report(err, finding.location, finding.code, finding.message)
+            status = EXIT_ERROR
+        if loaded.skipped:
+            err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
+        for document in loaded.documents:
+            fallback = Location(document.path, document.line, document.column)
+            try:
+                workload = extract_workload(document)
+                pod = build_pod(workload) if workload is not None else None
+            except ModelError as exc:
+                _report(err, exc.location, "PL002", exc.message)
+                status = EXIT_ERROR
+                continue
+            except RecursionError:
+                _report(err, fallback, "PL002", "object nests too deeply to read")
+                status = EXIT_ERROR
+                continue
+            if pod is None or not _selected(workload, filters, matched):
+                continue
+            try:
+                graph = build_graph(pod)
+            except Exception as exc:        # a bug here must not lose the other workloads
+                _report(err, workload.location, "PL000",
+                        f"graph of {workload.ref} failed: {type(exc).__name__}: {exc}")
+                status = EXIT_ERROR
+                continue
+            entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
+                                 workload.location.line, workload.location.column, graph))
+    return entries, status
+
+
+def _report(err: TextIO, location: Location, code: str, message: str) -> None:
+    err.write(f"{_clean(location.path)}:{location.line}:{location.column}: {code} "
+              f"{_clean(message)}\n")
+
+
+def _parse_filter(text: str) -> tuple[str | None, str]:
+    """`KIND/NAME` (kind case-insensitive) or a bare `NAME` (any kind)."""
+    if "/" in text:
+        kind, name = text.split("/", 1)
+        return kind.strip().lower() or None, name.strip()
+    return None, text.strip()
+
+
+def _selected(workload, filters, matched: list[bool]) -> bool:
+    if not filters:
+        return True
+    hit = False
+    for number, (kind, name) in enumerate(filters):
+        if (kind is None or kind == workload.kind.lower()) and name == (workload.name or ""):
+            matched[number] = True
+            hit = True
+    return hit
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _clean(text: Any) -> str:
+    """Text safe for a terminal: control characters become \\xNN."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
+
+
+def _title(entry: Entry) -> str:
+    namespace = f" (namespace {entry.namespace})" if entry.namespace else ""
+    return f"{entry.ref}{namespace}"
+
+
+def _edge_note(data: dict) -> str:
+    relation = data["relation"]
+    if relation in ("runs-before", "gates"):
+        return f"waits for: {data.get('wait', '')}"
+    if relation == "mounts":
+        mode = "read-only" if data["read_only"] else "read-write"
+        paths = ", ".join("?" if p is None else str(p)
+                          for p in data.get("mount_paths") or [data.get("mount_path")])
+        device = " (device)" if data.get("device") else ""
+        return f"{mode} at {paths}{device}"
+    if relation == "references":
+        optional = ", optional" if data.get("optional") else ""
+        return f"via {data.get('via') or '?'}{optional}"
+    return ""
+
+
+# ----------------------------------------------------------------------------- text
+
+def render_text(entries: list[Entry], stream: TextIO) -> None:
+    """Per workload: a header, the start order, then every node with its
+    attributes and its outgoing edges, indented."""
+    from podlint.graph import startup_order
+
+    for number, entry in enumerate(entries):
+        graph = entry.graph
+        if number:
+            stream.write("\n")
+        stream.write(_clean(f"{_title(entry)}  {entry.path}:{entry.line}:{entry.column}") + "\n")
+        order = [graph.nodes[n]["name"] for n in startup_order(graph)]
+        nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+        stream.write(f"  {nodes} node{'s' * (nodes != 1)}, {edges} edge{'s' * (edges != 1)}; "
+                     f"start order: {_clean(' -> '.join(order) or '(no containers)')}\n")
+        width = max(len(_clean(n)) for n in graph.nodes)
+        for node, data in graph.nodes(data=True):
+            where = f"  line {data['line']}" if "line" in data else ""
+            stream.write(f"  {_clean(node):<{width}}  {_clean(_node_summary(data))}{where}\n")
+            for _, target, edge in graph.out_edges(node, data=True):
+                note = _edge_note(edge)
+                note = f"  ({_clean(note)})" if note else ""
+                stream.write(f"      {edge['relation']:<11} -> {_clean(target)}{note}\n")
+
+
+def _node_summary(data: dict) -> str:
+    kind = data["type"]
+    if kind == "pod":
+        return (f"{data['label']}, restartPolicy {data['restart_policy']}, "
+                f"grace {data['termination_grace']}s")
+    if kind == "container":
+        image = f", image {data['image']}" if data.get("image") else ""
+        return f"{data['role']} #{data['order'] + 1}{image}"
+    if kind == "volume":
+        return data["label"]
+    if kind == "external":
+        return f"{data['kind']}{' (optional)' if data.get('optional') else ''}"
+    return data["label"]
+
+
+# ----------------------------------------------------------------------------- dot
+
+DOT_NODE_STYLE = {
+    "pod": {"shape": "box3d"},
+    "container": {"shape": "box", "style": "rounded,filled"},
+    "hook": {"shape": "cds"},
+    "probe": {"shape": "hexagon"},
+    "volume": {"shape": "cylinder"},
+    "external": {"shape": "note"},
+}
+DOT_ROLE_COLOR = {"init": "#dfe8f7", "sidecar": "#e4f4e1", "main": "#fdf1d6"}
+DOT_EDGE_STYLE = {
+    "runs-before": {"style": "bold"},
+    "gates": {"style": "dashed", "color": "#b05a00"},
+    "hook-of": {"style": "dotted", "arrowhead": "none"},
+    "probe-of": {"style": "dotted", "arrowhead": "none"},
+    "mounts": {"color": "#3b6ea5"},
+    "references": {"style": "dashed", "color": "#777777"},
+}
+DOT_NODE_DATA = ("type", "role", "order", "kind", "volume_type", "line")
+
+
+def dot_quote(text: Any) -> str:
+    """A DOT double-quoted string: backslash and quote escaped, control
+    characters written as \\xNN so that nothing can end the string or the line."""
+    out = []
+    for char in str(text):
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif not char.isprintable() and char != " ":
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _dot_attrs(attrs: dict) -> str:
+    return ", ".join(f"{key}={dot_quote(value)}" for key, value in attrs.items() if value is not None)
+
+
+def render_dot(entries: list[Entry], stream: TextIO) -> None:
+    """One `digraph` per workload (graphviz renders each; `dot -Tsvg -O`)."""
+    for number, entry in enumerate(entries):
+        graph = entry.graph
+        if number:
+            stream.write("\n")
+        stream.write(f"digraph {dot_quote(entry.ref)} {{\n")
+        stream.write(f"  label={dot_quote(_title(entry))};\n  labelloc=\"t\";\n  rankdir=\"LR\";\n")
+        for node, data in graph.nodes(data=True):
+            attrs = {"label": data["label"], **DOT_NODE_STYLE[data["type"]]}
+            if data["type"] == "container":
+                attrs["fillcolor"] = DOT_ROLE_COLOR.get(data["role"])
+            if data["type"] == "volume" and not data.get("defined", True):
+                attrs["color"] = "red"
+            attrs.update({k: data[k] for k in DOT_NODE_DATA if data.get(k) is not None})
+            stream.write(f"  {dot_quote(node)} [{_dot_attrs(attrs)}];\n")
+        for source, target, data in graph.edges(data=True):
+            attrs = {"relation": data["relation"], "label": _dot_edge_label(data) or None,
+                     **DOT_EDGE_STYLE[data["relation"]]}
+            stream.write(f"  {dot_quote(source)} -> {dot_quote(target)} [{_dot_attrs(attrs)}];\n")
+        stream.write("}\n")
+
+
+def _dot_edge_label(data: dict) -> str:
+    relation = data["relation"]
+    if relation == "mounts":
+        return f"{'ro' if data['read_only'] else 'rw'} {data.get('mount_path') or ''}".strip()
+    if relation in ("runs-before", "gates"):
+        return f"{relation} ({data.get('wait', '')})"
+    if relation == "references":
+        return data.get("via") or relation
+    return ""       # hook-of, probe-of: the shapes say it
+
+
+# ----------------------------------------------------------------------------- mermaid
+
+MERMAID_SHAPES = {
+    "pod": ('[["', '"]]'),
+    "container": ('["', '"]'),
+    "hook": ('>"', '"]'),
+    "probe": ('{{"', '"}}'),
+    "volume": ('[("', '")]'),
+    "external": ('[/"', '"/]'),
+}
+MERMAID_ARROWS = {
+    "runs-before": "==>", "gates": "-.->", "hook-of": "-.-", "probe-of": "-.-",
+    "mounts": "-->", "references": "-.->",
+}
+MERMAID_CLASSES = {
+    "init": "fill:#dfe8f7,stroke:#5b7db1",
+    "sidecar": "fill:#e4f4e1,stroke:#5a9a4f",
+    "main": "fill:#fdf1d6,stroke:#b98a1d",
+    "undefined": "stroke:#d00,stroke-dasharray:4 2",
+}
+_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
+                     "|": "#124;", "`": "#96;"}
+
+
+def mermaid_text(text: Any) -> str:
+    """Label text for a quoted Mermaid string: the characters that end the
+    string, start an entity, an HTML tag or a markdown string become entity
+    codes; control characters become spaces."""
+    return "".join(_MERMAID_ENTITIES.get(c, c if c.isprintable() else " ") for c in str(text))
+
+
+def render_mermaid(entries: list[Entry], stream: TextIO) -> None:
+    """One `flowchart` with a subgraph per workload, so the whole output pastes
+    into a single ```mermaid block (GitHub renders it)."""
+    stream.write("flowchart LR\n")
+    for key, style in MERMAID_CLASSES.items():
+        stream.write(f"  classDef {key} {style}\n")
+    for number, entry in enumerate(entries):
+        graph = entry.graph
+        ids = {node: f"w{number}n{index}" for index, node in enumerate(graph.nodes)}
+        stream.write(f'  subgraph w{number}["{mermaid_text(_title(entry))}"]\n')
+        stream.write("    direction LR\n")
+        classes: dict[str, list[str]] = {}
+        for node, data in graph.nodes(data=True):
+            opening, closing = MERMAID_SHAPES[data["type"]]
+            stream.write(f"    {ids[node]}{opening}{mermaid_text(data['label'])}{closing}\n")
+            if data["type"] == "container":
+                classes.setdefault(data["role"], []).append(ids[node])
+            if data["type"] == "volume" and not data.get("defined", True):
+                classes.setdefault("undefined", []).append(ids[node])
+        for source, target, data in graph.edges(data=True):
+            arrow = MERMAID_ARROWS[data["relation"]]
+            label = _dot_edge_label(data)
+            text = f'|"{mermaid_text(label)}"| ' if label else ""
+            stream.write(f"    {ids[source]} {arrow}{text}{ids[target] if text else ' ' + ids[target]}\n")
+        for key, members in classes.items():
+            stream.write(f"    class {','.join(members)} {key}\n")
+        stream.write("  end\n")
+
+
+# ----------------------------------------------------------------------------- json
+
+def graph_document(entries: list[Entry]) -> dict:
+    """`{"podlint_version", "workloads": [{"kind", "name", "namespace", "path",
+    "line", "graph": <networkx node-link data>}]}`"""
+    import networkx as nx
+
+    return {
+        "podlint_version": __version__,
+        "workloads": [{"kind": e.kind, "name": e.name, "namespace": e.namespace, "path": e.path,
+                       "line": e.line, "graph": nx.node_link_data(e.graph, edges="edges")}
+                      for e in entries],
+    }
+
+
+def render_json(entries: list[Entry], stream: TextIO) -> None:
+    json.dump(graph_document(entries), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+RENDERERS = {"text": render_text, "dot": render_dot, "mermaid": render_mermaid, "json": render_json}
