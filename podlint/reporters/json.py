@@ -1,17 +1,26 @@
-"""One JSON object: podlint_version, findings (design.md section 5), summary."""
+"""One JSON object: `{"podlint_version", "findings": [...], "summary": {...}}`.
+
+Each finding has exactly the keys `code, name, severity, message, path, line,
+column, workload, container, hint` (design.md section 5), null where unknown,
+in the run's sorted order. The output is ASCII-only (see `dump_json`): control
+characters, non-ASCII text and undecodable file names arrive as `\\u` escapes,
+so the document is valid and byte-identical whatever the locale.
+"""
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from podlint import __version__
+from podlint.reporters import dump_json
 
 
-def render(result, out: TextIO, color: bool = False) -> None:
-    document = {
+def document(result) -> dict:
+    return {
         "podlint_version": __version__,
         "findings": [finding.to_dict() for finding in result.findings],
         "summary": result.summary.to_dict(),
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+
+
+def render(result, out: TextIO, color: bool = False) -> None:
+    dump_json(document(result), out)

@@ -1,13 +1,17 @@
 """`path:line:col: CODE [severity] message (workload/container)`, one per line.
 
-flake8's parsable style, which editors and problem matchers read. Colour only
-when the caller says so (a TTY without NO_COLOR); untrusted text is escaped.
+flake8's parsable style, which editors and problem matchers read: never wrapped,
+whatever the terminal width. Colour only when the caller says so (the CLI
+decides from --color, NO_COLOR, FORCE_COLOR, TERM=dumb and whether the stream
+is a terminal); colour codes never touch the `path:line:col:` prefix's text.
+Untrusted text goes through `printable()`, so a container name holding
+`\\x1b]0;...` or `\\r` is shown, not obeyed.
 """
 from __future__ import annotations
 
 from typing import TextIO
 
-from podlint.reporters import printable
+from podlint.reporters import printable, subject, writer
 
 COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 RESET, BOLD, DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
@@ -16,35 +20,41 @@ RESET, BOLD, DIM = "\x1b[0m", "\x1b[1m", "\x1b[2m"
 def format_finding(finding, color: bool = False) -> str:
     loc = finding.location
     where = f"{printable(loc.path)}:{loc.line}:{loc.column}:"
-    subject = printable(finding.workload or "")
-    if finding.container:
-        subject = f"{subject}/{printable(finding.container)}" if subject else printable(finding.container)
-    tail = f" ({subject})" if subject else ""
-    severity = f"[{finding.severity}]"
+    who = printable(subject(finding))
+    tail = f" ({who})" if who else ""
+    severity = f"[{printable(finding.severity)}]"
     if color:
         where = f"{BOLD}{where}{RESET}"
         severity = f"{COLORS.get(finding.severity, '')}{severity}{RESET}"
         tail = f"{DIM}{tail}{RESET}" if tail else ""
-    return f"{where} {finding.code} {severity} {printable(finding.message)}{tail}"
+    return f"{where} {printable(finding.code)} {severity} {printable(finding.message)}{tail}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 or noun == 'info' else 's'}"
 
 
 def summary_line(summary) -> str:
+    """`3 findings (2 errors, 1 warning) in 4 files: 2 linted, 1 with errors,
+    1 skipped; 3 documents, 2 workloads`: every file is accounted for."""
     counts = summary.by_severity
-    parts = [f"{summary.findings} finding{'s' if summary.findings != 1 else ''}"]
+    head = _count(summary.findings, "finding")
     if summary.findings:
-        parts[0] += " (" + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info")
-                                     if counts.get(s)) + ")"
-    files = (f"{summary.files} file{'s' if summary.files != 1 else ''}: {summary.files_linted} linted, "
+        head += " (" + ", ".join(_count(counts[s], s) for s in ("error", "warning", "info")
+                                 if counts.get(s)) + ")"
+    files = (f"{_count(summary.files, 'file')}: {summary.files_linted} linted, "
              f"{summary.files_with_errors} with errors, {summary.files_skipped} skipped")
-    return (f"{parts[0]} in {files}; {summary.documents} documents, "
-            f"{summary.workloads} workloads")
+    return (f"{head} in {files}; {_count(summary.documents, 'document')}, "
+            f"{_count(summary.workloads, 'workload')}")
 
 
 def render(result, out: TextIO, color: bool = False) -> None:
+    write = writer(out)
     for finding in result.findings:
-        out.write(format_finding(finding, color) + "\n")
+        write(format_finding(finding, color) + "\n")
     for path, reason in result.summary.skipped:
-        out.write(f"{printable(path)}: skipped: {printable(reason)}\n")
+        write(f"{printable(path)}: skipped: {printable(reason)}\n")
     if result.summary.files == 0:
-        out.write("no manifests found (.yaml, .yml or .json)\n")
-    out.write(summary_line(result.summary) + "\n")
+        write("no manifests found (.yaml, .yml or .json)\n")
+    line = summary_line(result.summary)
+    write((f"{BOLD}{line}{RESET}" if color else line) + "\n")
