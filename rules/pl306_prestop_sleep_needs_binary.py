@@ -1,0 +1,152 @@
+"""A preStop that execs `sleep N` where the native sleep action would do.
+
+## What it does
+Flags a `lifecycle.preStop` exec hook whose whole command is a sleep, `["sleep",
+"5"]`, `["/bin/sleep", "5"]` or `["sh", "-c", "sleep 5"]` (`5s` and `1m` forms
+too), when the target Kubernetes version (`--kubernetes-version`) supports the
+native `sleep` action. A command that does more than sleep (`sleep 5 && nginx
+-s quit`) is not flagged: the sleep action cannot replace it.
+
+Threshold: **1.30**, where the `PodLifecycleSleepAction` feature became beta and
+on by default (alpha 1.29, GA 1.34). A `sleep 0` is flagged only from 1.33,
+where a zero-second sleep action became allowed by default (GA 1.34). A sleep
+longer than `terminationGracePeriodSeconds` is not flagged here: the API
+rejects such a sleep action, and PL302 reports the hook.
+
+## Why is this bad?
+The exec form needs a `sleep` binary (and a shell for the `sh -c` form) inside
+the image. Distroless, scratch and many hardened images have neither: the hook
+fails at once with `exec: "sleep": executable file not found`, the event
+`FailedPreStopHook` is recorded, and the container gets the stop signal
+immediately, so the sleep meant to let endpoints drain never happens. The
+native action is run by the kubelet itself, costs no process in the container,
+and lasts exactly N seconds.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: gcr.io/distroless/static:nonroot
+          ports: [{containerPort: 8080}]
+          lifecycle:
+            preStop:
+              exec: {command: ["sleep", "5"]}  # [PL306]
+```
+
+Use instead:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: gcr.io/distroless/static:nonroot
+          ports: [{containerPort: 8080}]
+          lifecycle:
+            preStop:
+              sleep: {seconds: 5}
+```
+
+A hook that does more than sleep is not flagged:
+
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          lifecycle:
+            preStop:
+              exec: {command: ["/bin/sh", "-c", "sleep 5 && nginx -s quit"]}
+```
+
+## References
+- KEP-3960: Introducing Sleep Action for PreStop Hook (beta 1.30, GA 1.34)
+- KEP-4818: Allow zero value for Sleep Action of PreStop Hook (beta 1.33, GA 1.34)
+- Kubernetes docs: Container Lifecycle Hooks, "Hook handler implementations" (Sleep)
+"""
+import re
+from collections.abc import Iterator
+
+from podlint.api import Context, Finding
+
+CODE = "PL306"
+NAME = "prestop-sleep-needs-binary"
+SEVERITY = "info"
+OPTIONS = {}
+
+NATIVE_SLEEP = (1, 30)          # PodLifecycleSleepAction beta, on by default
+NATIVE_SLEEP_ZERO = (1, 33)     # PodLifecycleSleepActionAllowZero beta, on by default
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_DURATION = re.compile(r"^(\d{1,9})(s|m|h)?$")
+_UNITS = {None: 1, "s": 1, "m": 60, "h": 3600}
+
+
+def _base(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def _duration(word: str) -> int | None:
+    match = _DURATION.match(word)
+    if not match:
+        return None
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def pure_sleep(command: tuple[str, ...] | None) -> int | None:
+    """Seconds of a command that does nothing but sleep a whole number of seconds, else None."""
+    if not command:
+        return None
+    words = list(command)
+    if len(words) == 3 and _base(words[0]) in SHELLS and words[1] == "-c":
+        words = words[2].strip().rstrip(";").split()
+    elif len(words) == 4 and _base(words[0]) == "busybox" and words[1] == "sh" and words[2] == "-c":
+        words = words[3].strip().rstrip(";").split()
+    if words and _base(words[0]) == "busybox":
+        words = words[1:]
+    if words and words[0] == "exec":
+        words = words[1:]
+    if len(words) != 2 or _base(words[0]) != "sleep":
+        return None
+    return _duration(words[1].strip())
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    if ctx.kubernetes_version < NATIVE_SLEEP:
+        return
+    target = f"{ctx.kubernetes_version[0]}.{ctx.kubernetes_version[1]}"
+    grace = ctx.pod.termination_grace
+    for container in ctx.pod.all_containers:
+        hook = container.pre_stop
+        if hook is None or hook.handler.action != "exec":
+            continue
+        seconds = pure_sleep(hook.handler.command)
+        if seconds is None or seconds > grace:
+            continue
+        if seconds == 0 and ctx.kubernetes_version < NATIVE_SLEEP_ZERO:
+            continue
+        yield ctx.finding(
+            hook.handler.location,
+            f'preStop of container "{container.name}" execs `sleep {seconds}`, which needs a sleep '
+            f"binary in the image; Kubernetes {target} has the native sleep action",
+            container=container.name,
+            hint=f"replace the exec with preStop: {{sleep: {{seconds: {seconds}}}}}")

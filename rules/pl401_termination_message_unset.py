@@ -1,0 +1,91 @@
+"""A crash leaves no message in `kubectl describe`: no termination message is set up.
+
+## What it does
+Flags containers with neither `terminationMessagePolicy: FallbackToLogsOnError`
+nor a `terminationMessagePath` other than the default `/dev/termination-log`
+(a custom path says the app writes its own message). Init containers count
+too: a failing init container keeps the whole pod in `Init:CrashLoopBackOff`,
+which is exactly when the message is read. Sidecars and main containers count,
+in every workload kind.
+
+## Why is this bad?
+With the default policy `File`, the kubelet reports the contents of
+`/dev/termination-log` as the container's last termination message, and almost
+no application writes that file. A container that crashes shows only `Error`
+and an exit code in `kubectl describe pod` and in the pod status that alerting
+and dashboards read; the reason is in logs that may already be rotated away or
+belong to a restarted container. `FallbackToLogsOnError` uses the last log
+lines (at most 80 lines or 2048 bytes) when the file is empty and the container
+failed, and costs nothing when it succeeds.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+        - name: migrate  # [PL401]
+          image: example/migrate:3.2
+      containers:
+        - name: app
+          image: example/web:3.2
+          terminationMessagePolicy: File  # [PL401]
+```
+
+Use instead:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      initContainers:
+        - name: migrate
+          image: example/migrate:3.2
+          terminationMessagePolicy: FallbackToLogsOnError
+      containers:
+        - name: app
+          image: example/web:3.2
+          terminationMessagePath: /var/run/app/termination-log
+```
+
+## References
+- Kubernetes docs: Determine the Reason for Pod Failure ("Customizing the termination message")
+- Kubernetes API reference: Container.terminationMessagePath, Container.terminationMessagePolicy
+- Kubernetes: pkg/kubelet/kuberuntime/kuberuntime_container.go getTerminationMessage
+"""
+from collections.abc import Iterator
+
+from podlint.api import DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding
+
+CODE = "PL401"
+NAME = "termination-message-unset"
+SEVERITY = "info"
+OPTIONS = {}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for container in ctx.pod.all_containers:
+        if container.termination_message_policy == "FallbackToLogsOnError":
+            continue
+        if container.termination_message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
+            continue
+        where = (container.where("terminationMessagePolicy", value=True)
+                 if container.has("terminationMessagePolicy") else container.location)
+        role = {"init": "init container", "sidecar": "sidecar"}.get(container.role, "container")
+        yield ctx.finding(
+            where,
+            f'{role} "{container.name}" has no termination message: if it crashes, '
+            f"kubectl describe shows only the exit code (policy {container.termination_message_policy}, "
+            f"path {DEFAULT_TERMINATION_MESSAGE_PATH})",
+            container=container.name,
+            hint="set terminationMessagePolicy: FallbackToLogsOnError (the log tail becomes the "
+                 "message when the container fails)")
