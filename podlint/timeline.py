@@ -320,6 +320,30 @@ def sleep_seconds(handler: "Handler | None") -> float | None:
         return None
 
 
+def command_sleep(container: "Container") -> float | None:
+    """Seconds after which a container's own command ends by itself, when it is a
+    shell script of finite sleeps and simple commands (`echo START; sleep 10; echo
+    END`), else None. A long-running pod restarts such a container (with backoff),
+    and its preStop does not run on those exits (lifecycle-semantics 3.4)."""
+    try:
+        raw = container.raw if isinstance(container.raw, dict) else {}
+        words = [str(w) for key in ("command", "args") if isinstance(raw.get(key), list)
+                 for w in raw[key]]
+        if len(words) < 3 or os.path.basename(words[0]) not in _SHELLS:
+            return None
+        for position, word in enumerate(words[1:], start=1):
+            if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+                if position + 1 >= len(words):
+                    return None
+                script = words[position + 1]
+                if re.search(r"\b(?:while|until|for|exec|wait|tail|nc|httpd|nginx|python|java|node)\b", script):
+                    return None
+                return _script_sleep(script)
+        return None
+    except Exception:
+        return None
+
+
 # ----------------------------------------------------------------------------- kill arithmetic
 
 def _sigkill_after(stop: float, grace: float) -> float:
@@ -465,8 +489,7 @@ class _Builder:
             pull, pull_detail = self.pull(container)
             started = cursor + pull
             self.add(S, "container-started", container.name, started, (cursor_ref,),
-                     f"{'after ' + cursor_ref + ' + ' if cursor_ref != 'pod-scheduled' else ''}"
-                     f"pull; {pull_detail}")
+                     f"{pull_detail}; started in spec order, one at a time")
             ref = f"container-started:{container.name}"
             post, post_detail = self.hook_duration(container, "postStart")
             if post is not None:
@@ -891,6 +914,13 @@ def build_timeline(pod: "Pod", assumptions: "Assumptions",
         notes.append(f"below {format_version(PROBE_GRACE_SINCE)}: probe-level "
                      "terminationGracePeriodSeconds is off by default and ignored here")
     notes.extend(dict.fromkeys(builder.notes))
+    if pod.long_running:
+        for container in pod.containers:
+            seconds = command_sleep(container)
+            if seconds is not None:
+                notes.append(f"{container.name}: its command ends by itself after about {_fmt(seconds)} s "
+                             "(a finite sleep, no loop); restartPolicy Always restarts it at once, then after "
+                             "10 s, 20 s, ... up to 300 s, and preStop does not run on such exits")
     for timing in builder.timings.values():
         if timing.never:
             notes.append(f"{timing.name}: {timing.never}")

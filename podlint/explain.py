@@ -1,0 +1,252 @@
+"""`podlint explain`: the predicted startup and shutdown timeline of every
+workload, with the findings that concern the sequence shown next to the moment
+they bite.
+
+Flow: discover -> load -> lint each file with the run's rules (engine.lint_loaded,
+so severity overrides and suppressions apply as in `lint`) -> per workload, the
+pod model and its timeline -> once every file is in, settle the cross-file
+findings (a Service elsewhere may make a container serving) -> render as text,
+json, mermaid or html (podlint.explain_render). Parse errors go to stderr as
+`path:line:col: CODE message` and make the exit code 2; the other files are
+still explained.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from podlint import __version__
+from podlint.config import Settings, format_version
+from podlint.finding import Finding, Location
+
+FORMATS = ("text", "json", "mermaid", "html")
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+# Where each sequence finding bites: candidate events, first present wins. A
+# finding about a container looks among that container's events first.
+FINDING_EVENTS: dict[str, tuple[str, ...]] = {
+    "PL101": ("init-completed",),
+    "PL102": ("sidecar-ready", "sidecar-started"),
+    "PL103": ("init-started",),
+    "PL104": ("post-start-completed",),
+    "PL105": ("pod-ready",),
+    "PL201": ("container-ready",),
+    "PL202": ("container-ready",),
+    "PL203": ("liveness-probe-first",),
+    "PL204": ("liveness-probe-first", "readiness-probe-first", "startup-probe-first"),
+    "PL205": ("liveness-restart-earliest", "liveness-probe-first"),
+    "PL206": ("startup-probe-deadline", "startup-probe-first"),
+    "PL207": ("readiness-probe-first", "liveness-probe-first", "startup-probe-first",
+              "post-start-completed", "pre-stop-completed"),
+    "PL208": ("liveness-probe-first", "readiness-probe-first", "startup-probe-first"),
+    "PL209": ("liveness-restart-earliest", "liveness-probe-first"),
+    "PL210": ("post-start-completed", "pre-stop-completed", "liveness-probe-first",
+              "readiness-probe-first", "startup-probe-first"),
+    "PL211": ("liveness-restart-earliest",),
+    "PL301": ("stop-signal", "sidecar-stop-signal"),
+    "PL302": ("pre-stop-completed",),
+    "PL303": ("sigkill-deadline",),
+    "PL304": ("deletion-requested",),
+    "PL305": ("pre-stop-started",),
+    "PL306": ("pre-stop-started",),
+}
+SEQUENCE_PREFIXES = ("PL1", "PL2", "PL3")
+HEADER_CODES = frozenset({"PL004"})
+
+
+@dataclass
+class Explained:
+    """One workload: where it is, its timeline, and its findings."""
+    kind: str
+    name: str | None
+    namespace: str | None
+    api_version: str
+    path: str
+    line: int
+    column: int
+    timeline: Any                           # podlint.timeline.Timeline
+    findings: list[Finding] = field(default_factory=list)
+    containers: tuple[tuple[str, str], ...] = ()    # (name, role) in spec order, init first
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}/{self.name or '<unnamed>'}"
+
+    def placement(self) -> tuple[dict[int, list[Finding]], list[Finding], list[Finding]]:
+        """(findings by event index in startup+shutdown, header findings, other findings)."""
+        events = list(self.timeline.startup) + list(self.timeline.shutdown)
+        placed: dict[int, list[Finding]] = {}
+        header: list[Finding] = []
+        other: list[Finding] = []
+        for finding in self.findings:
+            if finding.code in HEADER_CODES:
+                header.append(finding)
+                continue
+            index = event_for(finding, events)
+            if index is None:
+                other.append(finding)
+            else:
+                placed.setdefault(index, []).append(finding)
+        return placed, header, other
+
+
+def event_for(finding: Finding, events: list) -> int | None:
+    """The index of the event a finding bites at, or None."""
+    candidates = FINDING_EVENTS.get(finding.code)
+    if not candidates:
+        return None
+    for name in candidates:
+        for index, event in enumerate(events):
+            if event.event == name and (finding.container is None or event.container == finding.container):
+                return index
+    return None
+
+
+# ----------------------------------------------------------------------------- collecting
+
+def _parse_filter(text: str) -> tuple[str | None, str]:
+    """`KIND/NAME` (kind case-insensitive) or a bare `NAME` (any kind)."""
+    text = str(text)
+    if "/" in text:
+        kind, name = text.split("/", 1)
+        return kind.strip().lower() or None, name.strip()
+    return None, text.strip()
+
+
+def _selected(workload, filters, matched: list[bool]) -> bool:
+    if not filters:
+        return True
+    hit = False
+    for number, (kind, name) in enumerate(filters):
+        if (kind is None or kind == workload.kind.lower()) and name == (workload.name or ""):
+            matched[number] = True
+            hit = True
+    return hit
+
+
+def _report(err: TextIO, finding: Finding) -> None:
+    from podlint.reporters import printable
+
+    loc = finding.location
+    err.write(f"{printable(loc.path)}:{loc.line}:{loc.column}: {finding.code} "
+              f"[{finding.severity}] {printable(finding.message)}\n")
+
+
+def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
+            ) -> tuple[list[Explained], int]:
+    """Every selected workload under `paths`, explained; and the exit status."""
+    from podlint.assumptions import resolve_assumptions
+    from podlint.crossfile import Summary, settle
+    from podlint.engine import lint_loaded
+    from podlint.filter import RulePlan
+    from podlint.loader import discover, load_source
+    from podlint.model import build_pod
+    from podlint.registry import all_rules
+    from podlint.run import _excluded, finding_sort_key
+    from podlint.timeline import build_timeline
+    from podlint.workloads import ModelError, extract_workload
+
+    err = err if err is not None else sys.stderr
+    filters = [_parse_filter(w) for w in workloads or ()]
+    matched = [False] * len(filters)
+    plan = RulePlan.build(settings, all_rules())
+    summary = Summary()
+    status = EXIT_OK
+    out: list[Explained] = []
+    for source in discover(paths):
+        if _excluded(source.path, settings.exclude):
+            continue
+        loaded = load_source(source, settings.max_file_size)
+        for finding in loaded.findings:       # PL001 (unreadable, unparsable), PL002
+            _report(err, finding)
+            status = EXIT_ERROR
+        if loaded.skipped:
+            from podlint.reporters import printable
+            err.write(f"{printable(loaded.path)}: skipped: {printable(loaded.skipped)}\n")
+        if not loaded.documents:
+            continue
+        result = lint_loaded(loaded, settings, plan)
+        summary.merge(result.summary)
+        starts = sorted({d.line for d in loaded.documents})
+        for document in loaded.documents:
+            try:
+                workload = extract_workload(document)
+                pod = build_pod(workload) if workload is not None else None
+            except ModelError as exc:
+                _report(err, Finding(exc.location, "PL002", "invalid-object", "error", exc.message))
+                status = EXIT_ERROR
+                continue
+            except RecursionError:
+                _report(err, Finding(Location(document.path, document.line, document.column),
+                                     "PL002", "invalid-object", "error", "object nests too deeply to read"))
+                status = EXIT_ERROR
+                continue
+            if pod is None or not _selected(workload, filters, matched):
+                continue
+            assumptions = resolve_assumptions(settings, workload)
+            timeline = build_timeline(pod, assumptions, settings.kubernetes_version)
+            end = next((line for line in starts if line > document.line), None)
+            mine = [f for f in result.findings
+                    if f.location.path == document.path
+                    and document.line <= f.location.line and (end is None or f.location.line < end)
+                    and f.workload in (None, workload.ref) and f.code not in ("PL001",)]
+            out.append(Explained(
+                workload.kind, workload.name, workload.namespace, workload.api_version,
+                workload.path, workload.location.line, workload.location.column, timeline, mine,
+                tuple((c.name, c.role) for c in pod.all_containers)))
+    for item in out:
+        item.findings = sorted(settle(item.findings, summary), key=finding_sort_key)
+    for number, hit in enumerate(matched):
+        if not hit:
+            from podlint.reporters import printable
+            err.write(f"podlint: error: no workload matched --workload {printable(workloads[number])}\n")
+            status = EXIT_ERROR
+    return out, status
+
+
+def run_explain(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
+                color: bool = False, err: TextIO | None = None) -> int:
+    """Explain every workload under `paths` in format `fmt`; 0, or 2 when a file
+    could not be read or parsed, or a --workload matched nothing."""
+    err = err if err is not None else sys.stderr
+    if fmt not in FORMATS:
+        err.write(f"podlint: error: unknown explain format {fmt!r}\n")
+        return EXIT_ERROR
+    explained, status = collect(paths, settings, workloads, err)
+    from podlint.explain_render import render
+    render(fmt, explained, settings, stream, color=color)
+    return status
+
+
+# ----------------------------------------------------------------------------- json shape
+
+def workload_document(item: Explained) -> dict:
+    """One workload as design.md section 4 describes it (keys in a fixed order)."""
+    timeline = item.timeline
+    try:
+        assumptions = timeline.assumptions.to_dict()
+    except Exception:
+        assumptions = {}
+    return {
+        "kind": item.kind,
+        "name": item.name,
+        "namespace": item.namespace,
+        "path": item.path,
+        "line": item.line,
+        "startup": [event.to_dict() for event in timeline.startup],
+        "shutdown": [event.to_dict() for event in timeline.shutdown],
+        "ready": timeline.ready.to_dict(),
+        "assumptions": assumptions,
+        "findings": [finding.to_dict() for finding in item.findings],
+    }
+
+
+def document(explained: list[Explained], settings: Settings) -> dict:
+    """`{"podlint_version", "kubernetes_version", "workloads": [...]}`"""
+    return {
+        "podlint_version": __version__,
+        "kubernetes_version": format_version(settings.kubernetes_version),
+        "workloads": [workload_document(item) for item in explained],
+    }
