@@ -12,7 +12,7 @@ not depend on the locale or the stream's encoding and can never fail to encode.
 from __future__ import annotations
 
 import importlib
-import json
+import json as _json     # not `json`: importing the submodule podlint.reporters.json rebinds that name
 from typing import Callable, TextIO
 
 LINT_FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -81,5 +81,5 @@ def writer(out: TextIO) -> Callable[[str], None]:
 def dump_json(document: object, out: TextIO) -> None:
     """Indented, ASCII-only JSON (non-ASCII and control characters as \\u escapes;
     a lone surrogate becomes a `\\udcff` escape, which JSON parsers accept)."""
-    out.write(json.dumps(document, indent=2, ensure_ascii=True))
+    out.write(_json.dumps(document, indent=2, ensure_ascii=True))
     out.write("\n")
