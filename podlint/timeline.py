@@ -394,6 +394,7 @@ class _Builder:
         self.timings: dict[str, ContainerTiming] = {}
         self.notes: list[str] = []
         self.partial: dict[str, dict[str, Any]] = {}
+        self.hooks: dict[int, tuple[Bounds | None, Bounds | None, str]] = {}
 
     # ------------------------------------------------------------------ helpers
     def add(self, phase: list[Event], name: str, container: str | None, bounds: Bounds,
@@ -757,6 +758,8 @@ class _Builder:
         self.add(D, "endpoints-removal", None, ZERO, ("deletion-requested",),
                  "endpoints marked terminating now; propagation to proxies not modelled")
         results: dict[int, tuple[Bounds, Bounds, Bounds]] = {}
+        # Every running container's preStop starts at t0: their events in spec order.
+        self.hooks = {id(c): self.pre_stop_events(c, g) for c in pod.sidecars + pod.containers}
         # Main containers: all killed in parallel at t0.
         for container in pod.containers:
             stop, kill, exited = self.kill_one(container, g, ("deletion-requested",), "stop-signal")
@@ -808,7 +811,7 @@ class _Builder:
     def kill_one(self, container: "Container", g: int, after: tuple[str, ...],
                  stop_event: str) -> tuple[Bounds, Bounds, Bounds]:
         D = self.shutdown
-        pre, end, ref = self.pre_stop_events(container, g)
+        pre, end, ref = self.hooks[id(container)]
         stop, kill, _ = kill_sequence(pre, g, self.version, deletion=True)
         signal = "SIGTERM unless the image or lifecycle.stopSignal says otherwise"
         self.add(D, stop_event, container.name, stop, (ref,),
@@ -837,7 +840,7 @@ class _Builder:
         """1.29+: stop signal after its own preStop and once every main container and
         every later sidecar has exited, but no later than the grace (3.3)."""
         D = self.shutdown
-        pre, end, ref = self.pre_stop_events(container, g)
+        pre, end, ref = self.hooks[id(container)]
         own = end if end is not None else ZERO
         others = _bmax(*later_exit) if later_exit else ZERO
         earliest = min(max(own.earliest, others.earliest), g)
