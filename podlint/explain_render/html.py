@@ -462,7 +462,7 @@ def workload_html(item) -> str:
     else:
         text = ("none: unknown durations count as 0 for the earliest bound and unbounded for the "
                 "latest (podlint explain --assume NAME.startup=45s, NAME.run=2m, image-pull=5s)")
-    parts.append(f'<p><b>Assumptions:</b> {esc(text)}</p>')
+    parts.append(f'<p><strong>Assumptions:</strong> {esc(text)}</p>')
     parts.append("<details><summary>Every event, with what it waits for</summary>"
                  + _events_table(timeline.startup, "Startup (s from pod admission)", placed, 0)
                  + _events_table(timeline.shutdown, "Shutdown (s from t0)", placed, len(timeline.startup))
