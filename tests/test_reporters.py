@@ -617,3 +617,51 @@ def test_byte_identical_across_runs_and_hash_seeds():
         outputs.append(stdout)
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"\n--- ") == 4 and b"--- junit 2\n" in outputs[0]
+
+
+# ----------------------------------------------------------------------------- docs
+
+def doc_examples() -> list[tuple[str, list[str]]]:
+    """(command, output lines) of every `$ podlint lint ...` block in the docs."""
+    import re
+
+    text = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ (podlint lint [^\n]*)\n(.*?)```", text, re.S)
+    return [(command, body.splitlines()) for command, body in blocks]
+
+
+@pytest.mark.parametrize("command,expected", doc_examples(), ids=lambda v: str(v)[:40])
+def test_docs_examples_are_real_output(command, expected):
+    import shlex
+
+    args = shlex.split(command)[2:]
+    result = CliRunner().invoke(cli, ["lint", "--no-config", *args], env={"GITHUB_ACTIONS": None})
+    actual = result.output.splitlines()
+    shown = [line for line in expected if not line.strip().startswith("...")]
+    if len(shown) == len(expected):
+        assert actual == expected
+    else:                               # an excerpt: its lines appear in this order
+        remaining = iter(actual)
+        assert all(any(line == got for got in remaining) for line in shown)
+
+
+def test_docs_show_every_format():
+    formats = {"text"} | {command.split("-f ")[1].split()[0]
+                          for command, _ in doc_examples() if "-f " in command}
+    assert formats == {"text", "json", "github", "junit"}       # sarif: an excerpt in the doc
+
+
+def test_docs_sarif_excerpt_matches_real_output():
+    import re
+
+    text = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    shown = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    real = json.loads(CliRunner().invoke(cli, ["lint", "--no-config", "--select", "PL502", "-f",
+                                               "sarif", SEVERAL]).output)
+    shown_run, real_run = shown["runs"][0], real["runs"][0]
+    assert shown_run["results"][0] == real_run["results"][0]
+    shown_rule = shown_run["tool"]["driver"]["rules"][0]
+    real_rule = real_run["tool"]["driver"]["rules"][shown_run["results"][0]["ruleIndex"]]
+    assert {k: v for k, v in shown_rule.items() if k != "help"} == \
+        {k: v for k, v in real_rule.items() if k != "help"}
+    assert shown_run["columnKind"] == real_run["columnKind"]

@@ -35,13 +35,13 @@ from podlint.reporters.text import format_finding
 STDIN_NAME = "<stdin>"
 # Everything XML 1.0 does not allow in a document (section 2.2, Char).
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_TEXT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
-_ATTR_ESCAPES = {**_TEXT_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
+                               '"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
 
 
-def _escape(value: object, table: dict[str, str]) -> str:
-    text = _FORBIDDEN.sub("", str(value))
-    text = "".join(table.get(ch, ch) for ch in text)
+def _escape(value: object, table: dict[int, str]) -> str:
+    text = _FORBIDDEN.sub("", str(value)).translate(table)
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 

@@ -159,9 +159,11 @@ def document(result, cwd: str | None = None) -> dict:
     rules = _rules(result)
     index = {spec.code: i for i, spec in enumerate(rules)}
     seen: dict[tuple[str, str], int] = {}
+    uris: dict[str, str] = {}
     results = []
     for finding in result.findings:
-        uri = artifact_uri(finding.location.path, cwd)
+        path = finding.location.path
+        uri = uris.get(path) or uris.setdefault(path, artifact_uri(path, cwd))
         digest = fingerprint(finding)
         seen[(uri, digest)] = occurrence = seen.get((uri, digest), 0) + 1
         entry = {
