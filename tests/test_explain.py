@@ -375,6 +375,7 @@ def chromium_run(binary: str, profile: Path, *args: str) -> subprocess.Completed
     return subprocess.run(
         [binary, "--headless", "--no-sandbox", "--disable-gpu", "--proxy-server=127.0.0.1:9",
          "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1280,900", "--hide-scrollbars",
+         "--virtual-time-budget=5000",
          f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
         capture_output=True, text=True, timeout=180)
 
