@@ -74,12 +74,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         serving = ctx.serving(container)
         if not serving:
             continue
-        if container.ports:
-            why = "declares port " + ", ".join(
-                str(p.number if p.number is not None else p.name) for p in container.ports[:3]) + \
-                (" ..." if len(container.ports) > 3 else "")
-        else:
+        shown = [str(p.number) if p.number is not None else p.name for p in container.ports]
+        shown = [x for x in shown if x]
+        if not container.ports:
             why = "is selected by a Service"
+        elif not shown:
+            why = "declares ports"
+        else:
+            why = (f"declares port{'s' if len(shown) > 1 else ''} {', '.join(shown[:3])}"
+                   + (" ..." if len(shown) > 3 else ""))
         role = "sidecar" if container.is_sidecar else "container"
         yield ctx.finding(
             container.location,

@@ -12,7 +12,9 @@ hangs until its timeout holds back the next one, and the ticks missed meanwhile
 are dropped. Failures then come one timeout apart instead of one period apart, so
 the failure window is `failureThreshold x timeoutSeconds`, longer than the
 configuration suggests, and a hung app is taken out of rotation or restarted
-later than planned. It usually means the two fields were swapped.
+later than planned. When the two are equal, a slow check runs until the next one
+is due and a struggling app is probed back to back. It usually means the two
+fields were swapped.
 
 ## Example
 ```yaml
@@ -64,11 +66,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             if probe.timeout < probe.period or probe.timeout <= 1:
                 continue
             where = "timeoutSeconds" if probe.has("timeoutSeconds") else "periodSeconds"
+            if probe.timeout > probe.period:
+                effect = (f"a check that hangs holds back the next one, so {probe.failure_threshold} "
+                          f"failures take {probe.failure_threshold * probe.timeout} s, not "
+                          f"{probe.failure_window} s")
+            else:
+                effect = ("a check that hangs lasts until the next one is due, so the checks run back "
+                          "to back, with no pause for a struggling app")
             yield ctx.finding(
                 probe.where(where, value=True),
                 f'{probe.field_name} of container "{container.name}" has timeoutSeconds '
-                f"{probe.timeout} and periodSeconds {probe.period}: a check that hangs holds back the "
-                f"next one, so {probe.failure_threshold} failures take "
-                f"{probe.failure_threshold * probe.timeout} s, not {probe.failure_window} s",
+                f"{probe.timeout} and periodSeconds {probe.period}: {effect}",
                 container=container.name,
                 hint="make timeoutSeconds shorter than periodSeconds (the fields may be swapped)")

@@ -12,7 +12,8 @@ Checks the `port` of every `httpGet`, `tcpSocket` and `grpc` probe and of every
 A container that declares no ports at all is not warned about numeric ports:
 `ports` is informational, many images listen without declaring anything, and
 such a probe works. A probe with an explicit `host` other than localhost checks
-another machine, so its number is not compared either.
+another machine, so its number is not compared either. A string that is not a
+valid port name (a `${PORT}` placeholder left by a template) is PL003's to report.
 
 ## Why is this bad?
 The kubelet resolves a port name only among the probed container's own `ports`
@@ -65,6 +66,7 @@ spec:
 - Kubernetes source: pkg/kubelet/lifecycle/handlers.go, resolvePort (hooks)
 - Kubernetes docs: Configure Liveness, Readiness and Startup Probes, "Use a named port"
 """
+import re
 from collections.abc import Iterator
 
 from podlint.api import Container, Context, Finding, Handler
@@ -74,6 +76,7 @@ NAME = "probe-port-not-declared"
 SEVERITY = "error"
 OPTIONS = {}
 
+PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")      # IANA_SVC_NAME
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
 
 NAMED_CONSEQUENCE = {
@@ -118,8 +121,12 @@ def check(ctx: Context) -> Iterator[Finding]:
             port = handler.port
             if port is None:
                 continue
-            subject = f'{what} of container "{container.name}"'
+            label = what if what.endswith("Probe") else f"{what} hook"
+            subject = f'{label} of container "{container.name}"'
             if isinstance(port, str) and not port.isdigit():
+                if not PORT_NAME.match(port) or len(port) > 15 or "--" in port \
+                        or not any(ch.isalpha() for ch in port):
+                    continue        # not a valid port name (a template placeholder?): PL003's
                 declared = [p for p in container.ports if p.name == port]
                 if declared and any(p.protocol != "UDP" for p in declared):
                     continue
@@ -149,7 +156,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                 detail = (f'; container "{elsewhere}" declares it, so the check tests that container, '
                           "not this one")
             else:
-                detail = f" (it declares {_listing(container)}): nothing may listen there"
+                detail = (f" (it declares {_listing(container)}): if the app listens there, the port is "
+                          "missing from the list; if not, the check tests a port nothing serves")
             yield ctx.finding(handler.port_location,
                               f"{subject} targets port {number}, which the container does not "
                               f"declare{detail}",
