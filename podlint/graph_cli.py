@@ -182,14 +182,21 @@ def render_text(entries: list[Entry], stream: TextIO) -> None:
         width = max(len(_clean(n)) for n in graph.nodes)
         for node, data in graph.nodes(data=True):
             where = f"  line {data['line']}" if "line" in data else ""
-            stream.write(f"  {_clean(node):<{width}}  {_clean(_node_summary(data))}{where}\n")
+            summary = _node_summary(data, _needed_by(graph, node) if data["type"] == "external" else ())
+            stream.write(f"  {_clean(node):<{width}}  {_clean(summary)}{where}\n")
             for _, target, edge in graph.out_edges(node, data=True):
                 note = _edge_note(edge)
                 note = f"  ({_clean(note)})" if note else ""
                 stream.write(f"      {edge['relation']:<11} -> {_clean(target)}{note}\n")
 
 
-def _node_summary(data: dict) -> str:
+def _needed_by(graph, node: str) -> list[str]:
+    from podlint.graph import containers_needing
+
+    return [graph.nodes[c]["name"] for c in containers_needing(graph, node)]
+
+
+def _node_summary(data: dict, needed=()) -> str:
     kind = data["type"]
     if kind == "pod":
         return (f"{data['label']}, restartPolicy {data['restart_policy']}, "
@@ -200,7 +207,8 @@ def _node_summary(data: dict) -> str:
     if kind == "volume":
         return data["label"]
     if kind == "external":
-        return f"{data['kind']}{' (optional)' if data.get('optional') else ''}"
+        optional = "optional " if data.get("optional") else ""
+        return f"{optional}{data['kind']}, needed by {', '.join(needed) or 'no container'}"
     return data["label"]
 
 

@@ -755,3 +755,24 @@ def test_lint_path_does_not_import_networkx_or_the_graph():
             " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# ----------------------------------------------------------------------------- docs/graph.md
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "graph.md"
+DOC_BLOCK = re.compile(r"<!-- (file|command): (.+?) -->\n```[a-z]*\n(.*?)```", re.S)
+
+
+def test_every_command_in_docs_graph_md_prints_what_the_page_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    blocks = DOC_BLOCK.findall(DOCS.read_text())
+    assert [kind for kind, _, _ in blocks].count("command") == 4
+    for kind, what, body in blocks:
+        if kind == "file":
+            (tmp_path / what).write_text(body)
+            continue
+        args = what.split()
+        assert args[:2] == ["podlint", "graph"]
+        result = CliRunner().invoke(cli, args[1:])
+        assert result.exit_code == 0, (what, result.stderr)
+        assert result.stdout == body, what
