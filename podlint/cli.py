@@ -213,8 +213,8 @@ def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, 
     try:
         from podlint.reporters import render
         render(fmt, result, stream, color=fmt == "text" and not close and use_color(color, stream))
-        if statistics:
-            _print_statistics(result, stream)
+        if statistics:      # after a JSON/SARIF/JUnit document it would break it: stderr
+            _print_statistics(result, stream if fmt in ("text", "github") else sys.stderr)
     finally:
         if close:
             stream.close()

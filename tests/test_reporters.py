@@ -665,3 +665,14 @@ def test_docs_sarif_excerpt_matches_real_output():
     assert {k: v for k, v in shown_rule.items() if k != "help"} == \
         {k: v for k, v in real_rule.items() if k != "help"}
     assert shown_run["columnKind"] == real_run["columnKind"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit"])
+def test_statistics_do_not_break_machine_formats(fmt):
+    result = invoke(SEVERAL, "-f", fmt, "--statistics")
+    assert result.exit_code == 1
+    if fmt == "junit":
+        ET.fromstring(result.stdout.encode("ascii"))
+    else:
+        json.loads(result.stdout)
+    assert "     2  PL502  unused-volume\n" in result.stderr
