@@ -249,6 +249,10 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
         # appear inside a JSON string, so replacing them keeps every column.
         text = text.replace("\t", " ")
     loaded.directives = scan_directives(text)
+    too_deep = _nesting_too_deep(text)
+    if too_deep is not None:
+        _fail(loaded, *too_deep)
+        return loaded
     offset_line = 0
     index = 0
     remaining = text
@@ -281,7 +285,113 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
         lines = text.split("\n")
         remaining = "\n" * next_start + "\n".join(lines[next_start:])
         index += 1
+    _report_non_objects(loaded, text)
     return loaded
+
+
+MAX_NESTING = 5000
+_LONG_LINE = re.compile(r"[^\n]{%d}" % (MAX_NESTING // 4))
+
+
+def _nesting_too_deep(text: str) -> tuple[int, int, str] | None:
+    """Position of a nesting deeper than MAX_NESTING levels, found before libyaml
+    composes the text.
+
+    libyaml's composer (C, in ruamel.yaml.clib) recurses once per level and past
+    about 20,000 levels (`[[[[...`, `- - - ...`) overflows the C stack: a segfault
+    that no `except` catches. Every level needs an opening bracket or about two
+    characters of one line, so two counts clear almost every file; the rest (36 of
+    the 3,181 corpus files) are measured with libyaml's event parser, which keeps
+    its own stack and never recurses.
+    """
+    if len(text) <= MAX_NESTING:
+        return None
+    opens = text.count("[") + text.count("{")
+    if opens <= MAX_NESTING // 2 and not _LONG_LINE.search(text):
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1,
+                            f"nesting is deeper than {MAX_NESTING:,} levels; file not read")
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except Exception:
+        return None         # a syntax error: the normal path reports it where it is
+    return None
+
+
+def _report_non_objects(loaded: LoadedFile, text: str) -> None:
+    """PL001 for a document that is a scalar or a list: kubectl cannot apply it.
+
+    Only where it is plainly a manifest mistake: the file also holds Kubernetes
+    objects (a stray line of text between two `---`), or the list's items are
+    objects (a `kind: List` that lost its header). Other YAML that a pre-commit
+    hook hands over (Ansible playbooks, JSON patches, plain values) has no
+    apiVersion/kind and is skipped silently like any non-Kubernetes document.
+    """
+    odd = [doc for doc in loaded.documents
+           if doc.item is None and doc.data is not None and not isinstance(doc.data, dict)]
+    if not odd:
+        return
+    has_objects = any(_is_object(doc.data) for doc in loaded.documents)
+    starts: list | None = None
+    for doc in odd:
+        if isinstance(doc.data, list):
+            if not has_objects and not any(_is_object(item) for item in doc.data):
+                continue
+            what, (line, column) = "a list", (doc.line, doc.column)
+        else:
+            if not has_objects:
+                continue
+            what = "a string" if isinstance(doc.data, str) else f"a scalar ({_short(doc.data, 30)})"
+            starts = _document_starts(text) if starts is None else starts
+            line, column = starts[doc.index] if doc.index < len(starts) else (doc.line, doc.column)
+        _fail(loaded, line, column, f"document {doc.index + 1} is {what}, not a Kubernetes "
+              "object (a mapping with apiVersion and kind); kubectl cannot apply it")
+
+
+def _is_object(data: Any) -> bool:
+    return isinstance(data, dict) and "apiVersion" in data and "kind" in data
+
+
+def _document_starts(text: str) -> list[tuple[int, int]]:
+    """1-based (line, column) where each document of a stream begins, in order.
+
+    For documents that carry no position of their own (scalars). `---` at column
+    0 always starts a document (it cannot occur inside a scalar), a leading part
+    with only comments and directives is not a document, and content after `...`
+    starts one without `---`.
+    """
+    starts: list[tuple[int, int] | None] = []
+    open_doc = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _DOC_START.match(line):
+            rest = line[3:]
+            content = rest.strip()
+            starts.append((number, 4 + len(rest) - len(rest.lstrip()))
+                          if content and not content.startswith("#") else None)
+            open_doc = True
+            continue
+        if line.startswith("...") and not line[3:].strip():
+            open_doc = False
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or (not open_doc and line.startswith("%")):
+            continue
+        if not open_doc:
+            starts.append(None)
+            open_doc = True
+        if starts[-1] is None:
+            starts[-1] = (number, len(line) - len(line.lstrip()) + 1)
+    return [start or (1, 1) for start in starts]
 
 
 _DOC_START = re.compile(r"^---(\s|$)")
