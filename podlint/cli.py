@@ -62,10 +62,14 @@ def _parse_size(text: str | None) -> int | None:
         factor, value = units[value[-1]], value[:-1]
     try:
         size = int(float(value) * factor)
-    except ValueError:
+    except (ValueError, OverflowError):         # "abc", "inf"
         size = -1
     if size <= 0:
         _fail(f"--max-file-size {text!r} is not a size such as 20M, 512K or 1000000")
+    from podlint.config import LARGEST_MAX_FILE_SIZE
+    if size > LARGEST_MAX_FILE_SIZE:
+        _fail(f"--max-file-size {text!r} is over the largest allowed size of "
+              f"{LARGEST_MAX_FILE_SIZE:,} bytes")
     return size
 
 

@@ -15,6 +15,11 @@ CONFIG_NAMES = (".podlint.yaml", ".podlint.yml")
 NEWEST_KUBERNETES = (1, 35)         # the newest version whose kubelet behaviour podlint models
 OLDEST_KUBERNETES = (1, 0)
 _VERSION = re.compile(r"^v?(\d{1,2})\.(\d{1,3})(?:\.\d+)?$")
+# Larger values are typos, and past 2**63 the read call itself overflows.
+LARGEST_MAX_FILE_SIZE = 2**40
+# A config is a few dozen keys: aliases that expand past this are an alias bomb,
+# which would otherwise hang jsonschema while it prints the offending value.
+MAX_CONFIG_NODES = 100_000
 
 
 class ConfigError(Exception):
@@ -116,9 +121,37 @@ def read_config_file(path: str) -> dict[str, Any]:
             raise ConfigError(f"{path}{where}: invalid YAML in config: {problem}") from None
     if raw is None:
         return {}
+    if _expanded_size(raw, MAX_CONFIG_NODES) > MAX_CONFIG_NODES:
+        raise ConfigError(f"{path}: config aliases expand to more than {MAX_CONFIG_NODES:,} "
+                          "values (YAML alias bomb)")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: config must be a mapping of keys, not {type(raw).__name__}")
     return raw
+
+
+def _expanded_size(value: Any, limit: int) -> int:
+    """How many values `value` holds once every YAML alias is expanded, counted
+    up to just past `limit`. Aliases share one Python object, so sizes are memoised
+    by id and the count costs one visit per distinct list or mapping (a recursive
+    alias counts once)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        item, done = stack.pop()
+        children = list(item.values()) if isinstance(item, dict) else item
+        if not done:
+            if id(item) in sizes:
+                continue
+            sizes[id(item)] = 1          # in progress: a recursive alias counts once
+            stack.append((item, True))
+            stack.extend((child, False) for child in children
+                         if isinstance(child, (dict, list)) and id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(child), 1) for child in children)
+        sizes[id(item)] = total
+        if total > limit:
+            return total
+    return sizes.get(id(value), 1)
 
 
 def config_schema(rules) -> dict[str, Any]:
@@ -144,7 +177,7 @@ def config_schema(rules) -> dict[str, Any]:
             "exclude": selector_list,
             "kubernetes-version": {"type": "string"},
             "fail-on": severity,
-            "max-file-size": {"type": "integer", "minimum": 1},
+            "max-file-size": {"type": "integer", "minimum": 1, "maximum": LARGEST_MAX_FILE_SIZE},
             "report-unused-ignores": {"type": "boolean"},
             "schema": {"type": "boolean"},
             "rules": {"type": "object", "additionalProperties": False, "properties": rule_entries},
