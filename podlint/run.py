@@ -162,14 +162,52 @@ def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                              initargs=(settings, plan)) as pool:
         futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        broken: list[Source] = []
         for chunk, future in zip(chunks, futures):
             try:
                 results.extend(future.result())
             except BrokenProcessPool:
-                results.extend(_crashed(chunk, "a worker process died"))
+                broken.extend(chunk)
             except Exception as exc:          # an error while pickling results, for example
                 results.extend(_crashed(chunk, f"{type(exc).__name__}: {exc}"))
+    results.extend(_isolated(broken, settings, plan, context))
     return results
+
+
+def _isolated(sources: list[Source], settings: Settings, plan: RulePlan, context) -> list[FileResult]:
+    """Lint again, one process per file, the files a dead worker left unfinished.
+
+    When a worker dies (a rule calling os._exit, a segfault in a C extension, the
+    OOM killer) every pending future of the pool fails at once, and the pool cannot
+    say which file was the cause. Each file gets a fresh process of its own: the
+    one that dies again is reported as PL000 with its exit code, the others are
+    linted normally. Costs a fork per file, and only after a crash.
+    """
+    results: list[FileResult] = []
+    for source in sources:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_lint_into_pipe, args=(writer, source, settings, plan),
+                                  daemon=True)
+        process.start()
+        writer.close()
+        try:
+            result = reader.recv()
+        except (EOFError, OSError):
+            result = None
+        reader.close()
+        process.join()
+        if isinstance(result, FileResult):
+            results.append(result)
+        else:
+            code = process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            results.extend(_crashed([source], f"its worker process died ({how})"))
+    return results
+
+
+def _lint_into_pipe(writer, source: Source, settings: Settings, plan: RulePlan) -> None:
+    writer.send(lint_source(source, settings, plan))
+    writer.close()
 
 
 def _crashed(chunk: list[Source], reason: str) -> list[FileResult]:
