@@ -290,7 +290,6 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
 
 
 MAX_NESTING = 5000
-_LONG_LINE = re.compile(r"[^\n]{%d}" % (MAX_NESTING // 4))
 
 
 def _nesting_too_deep(text: str) -> tuple[int, int, str] | None:
@@ -307,7 +306,9 @@ def _nesting_too_deep(text: str) -> tuple[int, int, str] | None:
     if len(text) <= MAX_NESTING:
         return None
     opens = text.count("[") + text.count("{")
-    if opens <= MAX_NESTING // 2 and not _LONG_LINE.search(text):
+    # (A regex for "a line of 1,250 characters" backtracks at every position:
+    # 28 s on a 10 MB file of 1 KB lines; splitting is 0.08 s.)
+    if opens <= MAX_NESTING // 2 and max(map(len, text.split("\n"))) < MAX_NESTING // 4:
         return None
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
