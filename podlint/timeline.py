@@ -360,7 +360,7 @@ def kill_sequence(pre_stop: Bounds | None, grace: int, version: tuple[int, int],
     sends the stop signal, then waits the remaining grace but at least 2 s. On 1.28
     and later: SIGKILL at g when P <= g - 2, at P + 2 when g - 2 < P < g, at g + 2
     when P >= g. Before 1.28 a pod deletion gave the stop call the whole grace
-    again: SIGKILL at min(P, g) + g. With grace 0 (a kill of one container in a pod
+    again, after the 2 s floor: SIGKILL at min(P, g) + g. With grace 0 (a kill of one container in a pod
     whose grace is 0) the hook is skipped: stop at once, SIGKILL 2 s later.
     """
     g = max(0, grace)
@@ -372,8 +372,9 @@ def kill_sequence(pre_stop: Bounds | None, grace: int, version: tuple[int, int],
         stop = Bounds(min(max(pre_stop.earliest, 0), g), latest)
         hook_end = stop
     if deletion and version < PRESTOP_WITHIN_GRACE_SINCE:
-        extra = max(MIN_KILL_GRACE, g)
-        kill = Bounds(_num(stop.earliest + extra), _add(stop.latest, extra))
+        # The old killContainer applied the pod worker's override after the 2 s
+        # floor, so the stop call got exactly g (1 for a grace of 0), not max(2, g).
+        kill = Bounds(_num(stop.earliest + g), _add(stop.latest, g))
     else:
         kill = Bounds(_sigkill_after(stop.earliest, g),
                       None if stop.latest is None else _sigkill_after(stop.latest, g))

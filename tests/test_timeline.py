@@ -409,6 +409,10 @@ def test_kill_sequence_with_unknown_hook_is_monotone():
     assert (stop, kill, end) == (Bounds(0, 30), Bounds(30, 32), Bounds(0, 30))
     stop, kill, end = kill_sequence(Bounds(0, None), 30, (1, 20))
     assert kill == Bounds(30, 60)
+    # Before 1.28 the override replaced the grace after the 2 s floor: a deletion
+    # with grace 1 (0 floored by the pod worker) gives the stop call 1 s.
+    assert kill_sequence(Bounds(5, 5), 1, (1, 27))[1] == Bounds(2, 2)
+    assert kill_sequence(None, 1, (1, 27))[1] == Bounds(1, 1)
     assert kill_sequence(None, 1, (1, 35))[1] == Bounds(2, 2)
 
 
