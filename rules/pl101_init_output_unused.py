@@ -100,7 +100,10 @@ def check(ctx: Context) -> Iterator[Finding]:
     scoped = {v.name: v for v in pod.volumes if v.name is not None and v.type in POD_SCOPED_VOLUME_TYPES}
     if not scoped:
         return
-    # Cheap early return from the model: no regular init container writes a pod-scoped volume.
+    # Answered from the model, so networkx is never imported for this rule. It is
+    # deliberately more lenient than graph.unread_init_outputs: an earlier init
+    # container that mounts the volume (this one may be its reader) and scratch
+    # paths give no finding.
     writers = [(c, m) for c in pod.regular_init_containers for m in c.volume_mounts
                if not m.read_only and not m.device and m.name in scoped and not _is_scratch(m.mount_path)]
     if not writers:

@@ -60,6 +60,9 @@ spec:
         tcpSocket: {port: 8080}
 ```
 
+## Options
+- `numeric-ports` (boolean, default true): also warn about numeric ports the container does not declare (many images serve health checks on an undeclared admin port; set false to keep only the errors).
+
 ## References
 - Kubernetes source: pkg/probe/util.go, ResolveContainerPort (looks only in the probed container's ports)
 - Kubernetes source: pkg/kubelet/prober/worker.go, doProbe (a probe error is not recorded as a result)
@@ -74,7 +77,7 @@ from podlint.api import Container, Context, Finding, Handler
 CODE = "PL207"
 NAME = "probe-port-not-declared"
 SEVERITY = "error"
-OPTIONS = {}
+OPTIONS = {"numeric-ports": {"type": "boolean", "default": True}}
 
 PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")      # IANA_SVC_NAME
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0"})
@@ -145,6 +148,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                             f'containerPort: N}}]) or use its number')
                 yield ctx.finding(handler.port_location, f"{subject} {problem}",
                                   container=container.name, hint=hint)
+                continue
+            if not ctx.options["numeric-ports"]:
                 continue
             number = int(port)
             if (handler.host or "").lower() not in LOCAL_HOSTS or not container.ports:

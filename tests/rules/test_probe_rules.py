@@ -412,3 +412,8 @@ def test_the_base_manifest_of_the_robustness_test_triggers_many_rules():
     settings_ = settings_from_mapping({"select": CODES}, all_rules())
     codes = {f.code for f in lint_text(json.dumps(BASE), settings_)}
     assert {"PL101", "PL102", "PL103", "PL104", "PL105", "PL204", "PL210", "PL211"} <= codes
+
+
+def test_pl207_numeric_ports_option_keeps_only_the_errors():
+    got = [f.severity for f in findings("PL207", PORTS, {"rules": {"PL207": {"numeric-ports": False}}})]
+    assert got == ["error"]
