@@ -84,7 +84,9 @@ def discover(paths: Iterable[str]) -> list[Source]:
     """
     found: dict[str, Source] = {}
     seen_real: set[str] = set()
-    for raw in paths:
+    # Roots in sorted order: when two roots reach one file (a symlinked folder),
+    # the display path that wins must not depend on the order on the command line.
+    for raw in sorted(set(paths), key=lambda p: _sort_key(os.path.normpath(p))):
         if raw == STDIN:
             found.setdefault(STDIN_NAME, Source(STDIN_NAME))
             continue
@@ -113,20 +115,26 @@ def _add(found: dict[str, Source], seen_real: set[str], source: Source) -> None:
 
 
 def _walk(root: str) -> Iterator[Source]:
+    """Depth-first, sorted. A folder that is its own ancestor (a symlink to `.` or
+    `..`) is a loop and reported; a folder reached a second time by another route
+    (two symlinks to one shared folder) is simply not walked again."""
     visited: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[tuple[str, tuple]] = [(root, ())]
     while stack:
-        folder = stack.pop()
+        folder, ancestors = stack.pop()
         try:
             info = os.stat(folder)
         except OSError as exc:
             yield Source(folder, _os_reason(exc))
             continue
         key = (info.st_dev, info.st_ino)
-        if key in visited:
+        if key in ancestors:
             yield Source(folder, "directory symlink loop (already visited)")
             continue
+        if key in visited:
+            continue
         visited.add(key)
+        ancestors = (*ancestors, key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -144,7 +152,7 @@ def _walk(root: str) -> Iterator[Source]:
                 subfolders.append(entry.path)
             elif entry.name.lower().endswith(MANIFEST_SUFFIXES):
                 yield Source(entry.path)
-        stack.extend(reversed(subfolders))
+        stack.extend((subfolder, ancestors) for subfolder in reversed(subfolders))
 
 
 def _os_reason(exc: OSError) -> str:

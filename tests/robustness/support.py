@@ -1,0 +1,93 @@
+"""Helpers shared by the robustness tests: run podlint (in-process through click,
+or as a real subprocess when the environment or a crash matters), check that
+the summary accounts for every file, and that every finding points somewhere
+real in its file."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from podlint.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+# The corpus sits beside the repository in CI (../shared/corpus); it is read at
+# test time and never copied into the repository.
+CORPUS = ROOT.parent / "shared" / "corpus"
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def invoke(*args: str, input: str | bytes | None = None) -> Outcome:
+    """Run the CLI in-process. Any exception other than SystemExit fails the test:
+    that is a traceback a user would have seen."""
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+        trace = "".join(traceback.format_exception(*result.exc_info))
+        raise AssertionError(f"podlint {' '.join(args)} raised:\n{trace}")
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+def podlint(*args: str, cwd: str | os.PathLike | None = None, env: dict | None = None,
+            timeout: float = 120, input: bytes | None = None,
+            prefix: tuple[str, ...] = ()) -> Outcome:
+    """Run `python -m podlint` as a real process (with a timeout, so a hang fails
+    the test instead of blocking CI). A traceback on stderr fails the test."""
+    full_env = dict(os.environ)
+    full_env.pop("GITHUB_ACTIONS", None)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    if env:
+        full_env.update(env)
+    done = subprocess.run([*prefix, sys.executable, "-m", "podlint", *args], cwd=cwd,
+                          env=full_env, input=input, capture_output=True, timeout=timeout)
+    stdout = done.stdout.decode("utf-8", "replace")
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr, stderr
+    return Outcome(done.returncode, stdout, stderr)
+
+
+def assert_accounted(summary: dict, files: int | None = None) -> None:
+    """Every file is linted, has errors, or was skipped: never silently dropped."""
+    assert summary["files"] == (summary["files_linted"] + summary["files_with_errors"]
+                                + summary["files_skipped"]), summary
+    assert summary["files_skipped"] == len(summary["skipped"]), summary
+    assert summary["findings"] == sum(summary["by_code"].values()), summary
+    if files is not None:
+        assert summary["files"] == files, summary
+
+
+def assert_locations_valid(findings: list[dict], texts: dict[str, str]) -> None:
+    """Each finding names one of the inputs, a line that exists in it and a
+    column within that line (or just past its end)."""
+    for finding in findings:
+        path = finding["path"]
+        assert path in texts, (path, sorted(texts))
+        lines = texts[path].split("\n")
+        line, column = finding["line"], finding["column"]
+        assert isinstance(line, int) and isinstance(column, int), finding
+        assert 1 <= line <= len(lines), (finding, len(lines))
+        assert 1 <= column <= len(lines[line - 1]) + 1, (finding, lines[line - 1][:200])
+
+
+def corpus_files() -> list[Path]:
+    """Every manifest of the corpus, sorted (the corpus must be present)."""
+    assert CORPUS.is_dir(), f"the corpus is expected at {CORPUS}"
+    return sorted(p for p in CORPUS.rglob("*")
+                  if p.is_file() and p.name.lower().endswith(MANIFEST_SUFFIXES)
+                  and not any(part.startswith(".") for part in p.relative_to(CORPUS).parts))
