@@ -249,9 +249,9 @@ def test_collect_never_raises_on_hostile_input(tmp_path):
 
 MERMAID_NAME = r"[A-Za-z0-9 ._\-+/()=,]+"
 TASK = re.compile(rf"^        ({MERMAID_NAME}) :((?:crit|done|active|milestone)(?:, (?:crit|done|active|milestone))*), "
-                  r"(t\d+), (\d+(?:\.\d{1,3})?), (\d+(?:\.\d{1,3})?)s$")
+                  r"(t\d+), (\d+), (\d+)(s|ms)$")
 HEADER = [re.compile(r"^gantt$"), re.compile(rf"^    title {MERMAID_NAME}$"),
-          re.compile(r"^    dateFormat X$"), re.compile(r"^    axisFormat %s$"),
+          re.compile(r"^    dateFormat x$"), re.compile(r"^    axisFormat %s$"),
           re.compile(r"^    todayMarker off$")]
 SECTION = re.compile(rf"^    section ({MERMAID_NAME})$")
 
@@ -271,15 +271,15 @@ def parse_gantt(block: list[str]) -> list[dict]:
         match = TASK.match(line)
         assert match, f"not a gantt statement: {line!r}"
         assert section is not None, "task before any section"
-        name, tags, task_id, start, duration = match.groups()
+        name, tags, task_id, start, duration, unit = match.groups()
         assert name == name.strip() and "%%" not in name
         assert task_id not in ids
         ids.add(task_id)
         tags = tags.split(", ")
         if "milestone" in tags:
             assert float(duration) == 0
-        tasks.append({"section": section, "name": name, "tags": tags, "start": float(start),
-                      "duration": float(duration)})
+        tasks.append({"section": section, "name": name, "tags": tags, "start": int(start) / 1000,
+                      "duration": int(duration) / (1000 if unit == "ms" else 1)})
     return tasks
 
 

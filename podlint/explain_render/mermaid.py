@@ -3,9 +3,11 @@
 ```mermaid blocks, startup (s from pod admission) and shutdown (s from t0).
 
 Mermaid's gantt grammar is line based: `title`, `dateFormat`, `axisFormat`,
-`section NAME` and tasks `NAME :TAGS, ID, START, DURATION`. Times are seconds
-(`dateFormat X`, epoch seconds, so `axisFormat %s` prints them back unchanged
-whatever the viewer's time zone). An exact time is a milestone, a range a bar,
+`section NAME` and tasks `NAME :TAGS, ID, START, DURATION`. Starts are epoch
+milliseconds (`dateFormat x`; Mermaid 11 misreads `dateFormat X`, checked by
+rendering with mermaid 11 in Chromium) and `axisFormat %s` prints them back as
+plain seconds whatever the viewer's time zone; durations are `Ns`, or `Nms`
+when fractional. An exact time is a milestone, a range a bar,
 and an unbounded range a bar to the right edge marked `done` (grey) whose name
 says it has no upper bound. Names come from untrusted manifests: everything
 outside a small safe alphabet becomes `_`, so no `:`, `#`, `;`, `%%` or markup
@@ -30,11 +32,15 @@ def safe(text: object, limit: int = 80) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "_"
 
 
-def _number(value: float) -> str:
-    value = min(max(float(value), 0.0), MAX_SECONDS)
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.3f}".rstrip("0").rstrip(".")
+def _millis(seconds: float) -> str:
+    """A start time in epoch milliseconds (dateFormat x)."""
+    return str(int(round(min(max(float(seconds), 0.0), MAX_SECONDS) * 1000)))
+
+
+def _duration(seconds: float) -> str:
+    """`30s`, or `1500ms` for a fractional duration."""
+    millis = int(round(min(max(float(seconds), 0.0), MAX_SECONDS) * 1000))
+    return f"{millis // 1000}s" if millis % 1000 == 0 else f"{millis}ms"
 
 
 def _horizon(events) -> float:
@@ -58,7 +64,7 @@ def gantt(events, title: str, roles: dict[str, str]) -> list[str]:
     """One gantt chart: a section per lane (pod first, then containers in the
     order their first event appears), a task per event."""
     horizon = _horizon(events)
-    lines = ["gantt", f"    title {safe(title, 120)}", "    dateFormat X", "    axisFormat %s",
+    lines = ["gantt", f"    title {safe(title, 120)}", "    dateFormat x", "    axisFormat %s",
              "    todayMarker off"]
     lanes: dict[str, list] = {"pod": []}
     for event in events:
@@ -82,8 +88,8 @@ def gantt(events, title: str, roles: dict[str, str]) -> list[str]:
             if event.event in CRITICAL:
                 tags.insert(0, "crit")
             name = safe(f"{event.event} {when}", 80)
-            lines.append(f"        {name} :{', '.join(tags)}, t{number}, {_number(start)}, "
-                         f"{_number(duration)}s")
+            lines.append(f"        {name} :{', '.join(tags)}, t{number}, {_millis(start)}, "
+                         f"{_duration(duration)}")
     return lines
 
 
