@@ -2,12 +2,15 @@
 can move things around without breaking rule packs (flake8 and sqlfluff do the
 same for their plugins)."""
 from podlint.context import Context
+from podlint.deprecations import Deprecation
+from podlint.deprecations import status as deprecation_status
 from podlint.finding import Condition, Finding, Location
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
                            Hook, Pod, Port, Probe, Reference, Volume, VolumeMount, as_int, as_str)
 from podlint.workloads import (RUN_TO_COMPLETION_KINDS, Workload, item_position, key_position,
                                object_identity, value_position)
+from podlint.schema import SchemaViolation, schema_version_for, validate_document
 
 __all__ = [
     "Condition", "Container", "Context", "DEFAULT_GRACE_SECONDS",
@@ -16,3 +19,6 @@ __all__ = [
     "RUN_TO_COMPLETION_KINDS", "Reference", "Volume", "VolumeMount", "Workload", "as_int",
     "as_str", "item_position", "key_position", "object_identity", "value_position",
 ]
+# PL003 (schema) and PL004 (deprecated apiVersions) read these.
+__all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for",
+            "validate_document"]
