@@ -8,7 +8,9 @@ the linted documents selects its pod (then, if no container of the pod
 declares a port, every main container serves). Init containers never serve;
 a sidecar (an init container with `restartPolicy: Always`) is flagged only
 when it declares a port. Bare Pods, Jobs and CronJobs are not flagged: they are
-not rolled or scaled down behind a Service.
+not rolled or scaled down behind a Service. A container without an `image` is a
+fragment of a strategic-merge patch (Kustomize `patches:`), whose base object is
+linted on its own, and is skipped.
 
 ## Why is this bad?
 When a pod is deleted (rollout, scale-down, node drain), the kubelet sends the
@@ -103,8 +105,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     else:
         fix = 'add lifecycle.preStop: {exec: {command: ["sleep", "5"]}}'
     for container in ctx.pod.sidecars + ctx.pod.containers:
-        if container.pre_stop is not None:
-            continue
+        if container.pre_stop is not None or not (container.image or "").strip():
+            continue            # has one, or is a patch fragment (no image) of a linted base
         serving = ctx.serving(container)
         if not serving:
             continue

@@ -6,7 +6,9 @@ nor a `terminationMessagePath` other than the default `/dev/termination-log`
 (a custom path says the app writes its own message). Init containers count
 too: a failing init container keeps the whole pod in `Init:CrashLoopBackOff`,
 which is exactly when the message is read. Sidecars and main containers count,
-in every workload kind.
+in every workload kind. A container without an `image` is a fragment of a
+strategic-merge patch (Kustomize `patches:`), whose base object is linted on its
+own, and is skipped.
 
 ## Why is this bad?
 With the default policy `File`, the kubelet reports the contents of
@@ -74,6 +76,8 @@ OPTIONS = {}
 
 def check(ctx: Context) -> Iterator[Finding]:
     for container in ctx.pod.all_containers:
+        if not (container.image or "").strip():
+            continue            # a patch fragment: the base object sets the rest
         if container.termination_message_policy == "FallbackToLogsOnError":
             continue
         if container.termination_message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
