@@ -536,7 +536,7 @@ _SPEC = st.fixed_dictionaries({"containers": st.lists(_CONTAINER, max_size=3)}, 
     "readinessGates": st.one_of(_SCALARS, st.just([{"conditionType": "x"}]))})
 
 
-@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hsettings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=_SPEC, version=st.sampled_from([(1, 16), (1, 20), (1, 27), (1, 28), (1, 29), (1, 35)]),
        assume=st.dictionaries(st.sampled_from(["a.startup", "a.run", "a.shutdown", "image-pull"]),
                                st.floats(min_value=0, max_value=1e9), max_size=3))
