@@ -256,6 +256,8 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
         # Tabs are JSON whitespace but cannot start a YAML token; a raw tab cannot
         # appear inside a JSON string, so replacing them keeps every column.
         text = text.replace("\t", " ")
+        if "\\u" in text:
+            text = _json_surrogates(text)
     loaded.directives = scan_directives(text)
     too_deep = _nesting_too_deep(text)
     if too_deep is not None:
@@ -404,6 +406,21 @@ def _document_starts(text: str) -> list[tuple[int, int]]:
 
 
 _DOC_START = re.compile(r"^---(\s|$)")
+_ESCAPED_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_ESCAPED_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _json_surrogates(text: str) -> str:
+    """JSON writes a character above U+FFFF as two escapes (`json.dumps` does for
+    every emoji); YAML does not combine them and libyaml rejects each half. Pairs
+    become one `\\U0001F600` escape (2 columns shorter, on that line only) and lone
+    halves U+FFFD, as Go's JSON decoder (kubectl's, for JSON) reads them."""
+    def pair(match: re.Match) -> str:
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        return f"{match.group(1)}\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08X}"
+
+    text = _ESCAPED_PAIR.sub(pair, text)
+    return _ESCAPED_SURROGATE.sub(lambda m: m.group(1) + "\\uFFFD", text)
 
 
 def _next_document_start(text: str, first: int) -> int | None:
