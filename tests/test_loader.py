@@ -10,6 +10,7 @@ loader agrees with it key by key.
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -413,3 +414,15 @@ def test_empty_values_are_the_one_known_position_difference():
               [a.index], [], empties)
     assert [e[-1] for e in empties] == ["annotations", "empty-key", "revisionHistoryLimit",
                                         "value", "emptyDir"]
+
+
+def test_json_surrogate_pair_escapes_are_characters_not_errors():
+    # json.dumps (ensure_ascii) writes U+1F600 as "\ud83d\ude00"; libyaml alone rejects it
+    document = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "emoji"},
+                "data": {"smile": "\U0001F600 caf\u00e9", "literal": "\\ud83d\\ude00"}}
+    text = json.dumps(document).replace("}}", ', "lone": "\\ud800x"}}')
+    for pure in (False, True):
+        loaded = parse_text(text, LoadedFile("emoji.json"), pure=pure)
+        assert loaded.findings == []
+        assert dict(loaded.documents[0].data["data"]) == {
+            "smile": "\U0001F600 caf\u00e9", "literal": "\\ud83d\\ude00", "lone": "\ufffdx"}
