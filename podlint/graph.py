@@ -52,6 +52,7 @@ import networkx as nx
 
 from podlint.model import (POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
                            Pod)
+from podlint.workloads import item_position
 
 if TYPE_CHECKING:
     from podlint.finding import Location
@@ -231,8 +232,6 @@ def _add_volumes(graph: nx.DiGraph, pod: Pod,
 
 def _claim_templates(pod: Pod) -> list[tuple[str, "Location"]]:
     """StatefulSet volumeClaimTemplates: a PVC per replica, mounted like a volume."""
-    from podlint.workloads import item_position
-
     workload = pod.workload
     if workload.kind != "StatefulSet" or not isinstance(workload.obj, dict):
         return []
