@@ -175,7 +175,9 @@ def config_schema(rules) -> dict[str, Any]:
             "extend-select": selector_list,
             "ignore": selector_list,
             "exclude": selector_list,
-            "kubernetes-version": {"type": "string"},
+            # a number is let through to parse_kubernetes_version, which explains that
+            # YAML read 1.30 as 1.3 (the schema message would only say "1.3 is not a string")
+            "kubernetes-version": {"type": ["string", "number"]},
             "fail-on": severity,
             "max-file-size": {"type": "integer", "minimum": 1, "maximum": LARGEST_MAX_FILE_SIZE},
             "report-unused-ignores": {"type": "boolean"},
