@@ -27,6 +27,8 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024      # 20 MiB; the largest corpus file is 2 MB
 MAX_EXPANDED_NODES = 1_000_000                 # alias bomb guard, counted after expansion
 MAX_LIST_NESTING = 8                            # kind: List inside kind: List
+MAX_NODES = 1_000_000                          # per file, before any alias expansion
+MAX_DEPTH = 128                                # nesting levels per document
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -167,6 +169,7 @@ def read_source(source: Source, max_file_size: int = DEFAULT_MAX_FILE_SIZE) -> t
     if source.error:
         _fail(loaded, 1, 1, f"cannot read: {source.error}")
         return None, loaded
+    max_file_size = min(max_file_size, sys.maxsize - 1)     # read(n + 1) overflows past that
     try:
         if source.path == STDIN_NAME:
             data = sys.stdin.buffer.read(max_file_size + 1)
@@ -259,7 +262,7 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
         if "\\u" in text:
             text = _json_surrogates(text)
     loaded.directives = scan_directives(text)
-    too_deep = _nesting_too_deep(text)
+    too_deep = _nesting_too_deep(text) or _too_many_nodes(text)
     if too_deep is not None:
         _fail(loaded, *too_deep)
         return loaded
@@ -273,7 +276,7 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
                 _add_document(loaded, index, data)
                 index += 1
         except RecursionError:
-            error = (offset_line + 1, 1, "nesting is too deep to read (over about 400 levels)")
+            error = (offset_line + 1, 1, "nesting is too deep to read")
         except _DocumentProblem as problem:
             error = (problem.line, problem.column, problem.message)
         except Exception as exc:          # every YAMLError, and anything libyaml raises
@@ -337,6 +340,71 @@ def _nesting_too_deep(text: str) -> tuple[int, int, str] | None:
     except Exception:
         return None         # a syntax error: the normal path reports it where it is
     return None
+
+
+def _too_many_nodes(text: str) -> tuple[int, int, str] | None:
+    """Position of the document where the file passes MAX_NODES nodes, found with
+    libyaml's event parser before anything is composed.
+
+    Composing and constructing cost about 500 bytes and 20 us per node: a 20 MiB
+    file of `- a` lines (5 million nodes) would take gigabytes and minutes. A node
+    needs at least two characters, so texts under 2 * MAX_NODES characters are
+    never counted; real manifests average about 30 characters a node (20 MiB of
+    them is about 700,000 nodes).
+    """
+    if len(text) <= 2 * MAX_NODES:
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (AliasEvent, DocumentStartEvent, MappingStartEvent,
+                                    ScalarEvent, SequenceStartEvent)
+
+    counted = (ScalarEvent, SequenceStartEvent, MappingStartEvent, AliasEvent)
+    nodes, start = 0, (1, 1)
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, counted):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    return (*start, f"file holds more than {MAX_NODES:,} YAML nodes; not read "
+                            "(podlint's memory bound, see docs/robustness.md)")
+            elif isinstance(event, DocumentStartEvent):
+                start = (event.start_mark.line + 1, event.start_mark.column + 1)
+    except Exception:
+        return None         # a syntax error: the normal path reports it where it is
+    return None
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on how deep any node of `text` nests. A flow level needs an
+    opening bracket; a block level needs at least one character of indentation or
+    a `- `/`? ` on the line of its node; so brackets plus the longest line bound it."""
+    return text.count("[") + text.count("{") + max(map(len, text.split("\n")))
+
+
+def _check_depth(root) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH levels, before construction.
+
+    ruamel's constructor recurses about four Python frames a level, so past about
+    230 levels a RecursionError stops it, at a depth that changes with the caller's
+    own stack (the main process and a --jobs worker differ). A fixed limit keeps
+    the outcome the same everywhere, and keeps later stages far from the limit.
+    Level by level, each node once per level: an alias shared a million times costs
+    one visit, and a recursive alias (`&a [*a]`) comes out as too deep.
+    """
+    level, depth = [root], 1
+    while level:
+        if depth > MAX_DEPTH:
+            mark = level[0].start_mark
+            raise _DocumentProblem(mark.line + 1, mark.column + 1,
+                                   f"nesting is deeper than {MAX_DEPTH} levels; document not read")
+        below: dict[int, Any] = {}
+        for node in level:
+            if type(node.value) is list:            # sequence or mapping (scalars hold str)
+                for item in node.value:
+                    for child in item if type(item) is tuple else (item,):
+                        below[id(child)] = child
+        level = list(below.values())
+        depth += 1
 
 
 def _report_non_objects(loaded: LoadedFile, text: str) -> None:
@@ -513,6 +581,7 @@ def _compose_construct(text: str, pure: bool) -> Iterator[Any]:
     composer = rt.compose_all if fast is None else fast.compose_all
     check_aliases = "&" in text and "*" in text
     check_tags = "!" in text
+    check_depth = _depth_bound(text) > MAX_DEPTH
     try:
         for node in composer(text):
             if node is None:
@@ -520,6 +589,8 @@ def _compose_construct(text: str, pure: bool) -> Iterator[Any]:
                 continue
             if check_aliases:
                 _check_expansion(node)
+            if check_depth:
+                _check_depth(node)
             try:
                 data = rt.constructor.construct_document(node)
             except DuplicateKeyError:
@@ -586,18 +657,40 @@ def _find_duplicate_key(root) -> tuple[int, int, str] | None:
             first: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                    key = key_node.value
+                    key = _key_identity(key_node)
                     if key in first and first[key] is not key_node:
                         one, two = first[key].start_mark, key_node.start_mark
                         return (two.line + 1, two.column + 1,
-                                f'duplicate key "{_short(key)}" (first at line {one.line + 1}, '
-                                f'column {one.column + 1}); Kubernetes rejects it')
+                                f'duplicate key "{_short(key_node.value)}" (first at line '
+                                f'{one.line + 1}, column {one.column + 1}); Kubernetes rejects it')
                     first[key] = key_node
                 stack.append(value_node)
                 stack.append(key_node)
         else:
             stack.extend(_children(node))
     return None
+
+
+def _key_identity(node) -> Any:
+    """The key as the constructor hashes it, so that `~` and `null`, or `1` and
+    `0x1`, are found as the duplicates ruamel refuses (with both positions)."""
+    tag = str(node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", node.tag))
+    value = node.value
+    kind = tag.rsplit(":", 1)[-1]
+    try:
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() == "true"
+        if kind == "int":
+            digits = value.replace("_", "")
+            prefixed = digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b")
+            return int(digits, 0) if prefixed else int(digits, 10)
+        if kind == "float":
+            return float(value.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
+    except ValueError:
+        pass
+    return value
 
 
 _STANDARD_TAG = re.compile(r"^tag:yaml\.org,2002:(str|int|float|bool|null|map|seq|omap|set|"
