@@ -772,8 +772,12 @@ def _add_document(loaded: LoadedFile, index: int, data: Any, item: int | None = 
 
 
 def _is_list(data: Any) -> bool:
-    return (isinstance(data, dict) and data.get("kind") == "List"
-            and isinstance(data.get("apiVersion"), str))
+    """`kind: List`, and the typed lists kubectl also accepts (`ConfigMapList`, ...)."""
+    if not isinstance(data, dict) or not isinstance(data.get("apiVersion"), str):
+        return False
+    kind = data.get("kind")
+    return kind == "List" or (isinstance(kind, str) and kind.endswith("List") and len(kind) > 4
+                              and kind[0].isupper() and "items" in data)
 
 
 def _position(data: Any) -> tuple[int, int]:
@@ -794,7 +798,8 @@ def _value_position(mapping: Any, key: str, default: tuple[int, int]) -> tuple[i
 # ----------------------------------------------------------------------------- directives
 
 _DIRECTIVE = re.compile(r"(?:^|\s)(#\s*podlint\s*:(.*))$")
-_IGNORE = re.compile(r"^\s*ignore\s*=\s*([A-Za-z0-9_,\- ]*[A-Za-z0-9_-])")
+# Codes are comma-separated; anything after them ("-- reason") is commentary.
+_IGNORE = re.compile(r"^\s*ignore\s*=\s*([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)")
 
 
 def scan_directives(text: str) -> list[Directive]:
