@@ -748,7 +748,21 @@ def _describe_yaml_error(exc: Exception, text: str) -> tuple[int, int, str]:
     message = _short(message, 200)
     if "\t" in text.split("\n")[line - 1][:column] if 0 < line <= text.count("\n") + 1 else False:
         message += "; tabs cannot indent YAML, use spaces"
+    line, column = _within(text, line, column)
     return line, column, f"invalid YAML: {message}"
+
+
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """libyaml marks an error found at the end of a file that lacks its last
+    newline one line past the end; editors and annotations need a real line, so
+    such a mark moves to the end of the last line (lines as libyaml counts them)."""
+    lines = _YAML_BREAKS.split(text)
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(column, len(lines[line - 1]) + 1) if line >= 1 else column
 
 
 def _add_document(loaded: LoadedFile, index: int, data: Any, item: int | None = None,
