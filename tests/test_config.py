@@ -192,3 +192,16 @@ def test_cli_overrides_the_config_file(tree, monkeypatch):
                         "./apps/web/pod.yaml:14:13: PL502 [warning]"]
     code, findings, _ = run(["lint", "--ignore", "PL505", "."], tree, monkeypatch)
     assert (code, findings) == (0, [])
+
+
+def test_the_readme_config_example_is_valid():
+    from ruamel.yaml import YAML
+
+    from podlint.config import settings_from_mapping
+    from tests.helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("## Configuration")[1].split("```yaml\n")[1].split("```")[0]
+    settings = settings_from_mapping(YAML(typ="safe").load(block), all_rules(), "README.md")
+    assert settings.kubernetes_version == (1, 33)
+    assert settings.rule_options["PL505"] == {"allow-in-daemonsets": False}
