@@ -222,13 +222,20 @@ def _validator_class():
 
 
 @functools.lru_cache(maxsize=None)
+def _definitions(version: str) -> dict:
+    """``_definitions.json`` of one version, read once (shared by jsonschema and
+    the fast checker)."""
+    with open(os.path.join(_version_dir(version), "_definitions.json"), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@functools.lru_cache(maxsize=None)
 def _registry(version: str):
     """One registry per version holding ``_definitions.json``."""
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
-    with open(os.path.join(_version_dir(version), "_definitions.json"), encoding="utf-8") as fh:
-        definitions = json.load(fh)
+    definitions = _definitions(version)
     resource = DRAFT202012.create_resource(definitions)
     uri = definitions.get("$id", "https://kubernetes.io/api/_definitions.json")
     return Registry().with_resource(uri, resource)
@@ -237,6 +244,41 @@ def _registry(version: str):
 @functools.lru_cache(maxsize=512)
 def _validator(version: str, api_version: str, kind: str):
     """Cached validator for (version, apiVersion, kind), or None (no schema)."""
+    schema = _kind_schema(version, api_version, kind)
+    if schema is None:
+        return None
+    return _validator_class()(schema, registry=_registry(version))
+
+
+@functools.lru_cache(maxsize=512)
+def _fast_checker(version: str, api_version: str, kind: str):
+    """podlint.schema_fast's compiled yes/no checker for the kind, or None."""
+    schema = _kind_schema(version, api_version, kind)
+    if schema is None:
+        return None
+    from podlint.schema_fast import compile_kind
+
+    return compile_kind(schema, _fast_definitions(version))
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_definitions(version: str):
+    from podlint.schema_fast import Definitions
+
+    return Definitions(_definitions(version))
+
+
+# Set PODLINT_SCHEMA_FAST=0 to send every document through jsonschema (the
+# reference); the answers are the same, only slower.
+_FAST = os.environ.get("PODLINT_SCHEMA_FAST", "1") != "0"
+
+
+@functools.lru_cache(maxsize=512)
+def _kind_schema(version: str, api_version: str, kind: str):
+    """The parsed schema file of (version, apiVersion, kind), or None (no schema).
+
+    Needs no jsonschema: deciding that a kind has no schema (CRDs, unknown
+    kinds) or that a document is valid (the fast checker) never imports it."""
     named = _schema_file_name(api_version, kind)
     if named is None:
         return None
@@ -257,7 +299,7 @@ def _validator(version: str, api_version: str, kind: str):
         for g in gvks
     ):
         return None  # a helper type (PodSpec) or another group's kind
-    return _validator_class()(schema, registry=_registry(version))
+    return schema
 
 
 # --------------------------------------------------------------------------
@@ -283,9 +325,18 @@ def validate_document(
     if version is None:
         return None
     try:
-        validator = _validator(version, api_version, kind)
+        if _kind_schema(version, api_version, kind) is None:
+            return None
+        fast = _fast_checker(version, api_version, kind) if _FAST else None
     except TypeError:  # unhashable api_version/kind
         return None
+    if fast is not None:
+        try:
+            if fast(data, 0):
+                return []      # certainly valid: jsonschema would report nothing
+        except Exception:      # RecursionError on odd input, anything: ask jsonschema
+            pass
+    validator = _validator(version, api_version, kind)
     if validator is None:
         return None
 
