@@ -1,0 +1,124 @@
+"""The real pre-commit hook, run by the real `pre-commit try-repo`.
+
+try-repo needs the hook repository to be a git repository with a commit, and
+takes uncommitted changes of tracked files only (libraries.md 4.1). So that the
+test sees exactly this working tree, in a fresh CI clone and locally alike, it
+copies the tracked and new (not ignored) files into a temporary repository,
+commits them, and points try-repo at that. pre-commit then builds a virtualenv
+and pip-installs podlint from it, as a user's pre-commit would: this needs PyPI
+(or the pip cache) and takes a minute the first time.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT
+
+GOOD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      volumeMounts:
+        - name: html
+          mountPath: /usr/share/nginx/html
+  volumes:
+    - name: html
+      emptyDir: {}
+"""
+BAD = GOOD.replace("        - name: html\n", "        - name: htlm\n")
+BAD_JSON = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}, "spec": {"containers": '
+            '[{"name": "a", "image": "nginx:1.27", "volumeMounts": [{"name": "x", "mountPath": "/x"}]}]}}\n')
+# The hook is what is under test, not the rule set (which grows): the repository's own
+# config keeps the run to the input and volume rules, and proves the hook reads it.
+CONFIG = "select: [PL0, PL5]\n"
+
+GIT = ["git", "-c", "user.name=podlint-test", "-c", "user.email=test@podlint.invalid",
+       "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
+
+
+def project_files() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                         cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    return sorted(name for name in out.split("\0") if name and (ROOT / name).is_file())
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run([*GIT, *args], cwd=cwd, check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory):
+    hook_repo = tmp_path_factory.mktemp("podlint-hook-repo")
+    for name in project_files():
+        destination = hook_repo / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, destination)
+    assert (hook_repo / ".pre-commit-hooks.yaml").is_file()
+    git("init", "-q", cwd=hook_repo)
+    git("add", "-A", cwd=hook_repo)
+    git("commit", "-q", "-m", "snapshot of the podlint working tree", cwd=hook_repo)
+
+    user_repo = tmp_path_factory.mktemp("user-repo")
+    git("init", "-q", cwd=user_repo)
+    (user_repo / "good.yaml").write_text(GOOD)
+    (user_repo / "bad.yaml").write_text(BAD)
+    (user_repo / "bad.json").write_text(BAD_JSON)
+    (user_repo / "notes.txt").write_text(BAD)              # not yaml/json: never handed over
+    (user_repo / ".podlint.yaml").write_text(CONFIG)
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return hook_repo, user_repo, home
+
+
+def try_repo(repos, *files: str) -> subprocess.CompletedProcess:
+    hook_repo, user_repo, home = repos
+    # try-repo always builds its environment in a fresh temporary store; not
+    # byte-compiling the ~20,000 installed files (networkx, kubernetes-validate's
+    # schemas) takes each build from about 2 minutes to about 30 s.
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never",
+           "NO_COLOR": "1", "PIP_NO_COMPILE": "1"}
+    env.pop("GITHUB_ACTIONS", None)          # keep podlint's text format
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "podlint",
+                           "--verbose", "--files", *files],
+                          cwd=user_repo, env=env, capture_output=True, text=True, timeout=1500)
+
+
+def test_hook_manifest_is_what_the_readme_documents():
+    from ruamel.yaml import YAML
+
+    (hook,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook == {
+        "id": "podlint", "name": "podlint",
+        "description": hook["description"],
+        "entry": "podlint lint", "language": "python", "types_or": ["yaml", "json"],
+        "require_serial": True, "minimum_pre_commit_version": "3.2.0",
+    }
+
+
+def test_hook_passes_on_a_good_manifest(repos):
+    run = try_repo(repos, "good.yaml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "podlint" in run.stdout and "Passed" in run.stdout
+    assert "0 findings in 1 file" in run.stdout
+
+
+def test_hook_fails_and_prints_the_findings_on_a_bad_manifest(repos):
+    run = try_repo(repos, "good.yaml", "bad.yaml", "bad.json", "notes.txt")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Failed" in run.stdout and "- exit code: 1" in run.stdout
+    assert ('bad.yaml:10:17: PL501 [error] volumeMount "htlm" of container "app" names no volume'
+            in run.stdout)
+    assert "bad.yaml:13:13: PL502 [warning]" in run.stdout
+    assert 'bad.json:1:151: PL501 [error] volumeMount "x"' in run.stdout
+    assert "notes.txt" not in run.stdout
+    assert "in 3 files" in run.stdout          # good.yaml, bad.yaml, bad.json: one process
