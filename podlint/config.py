@@ -20,6 +20,10 @@ LARGEST_MAX_FILE_SIZE = 2**40
 # A config is a few dozen keys: aliases that expand past this are an alias bomb,
 # which would otherwise hang jsonschema while it prints the offending value.
 MAX_CONFIG_NODES = 100_000
+# Nesting deeper than this is refused before the YAML is composed: libyaml's C
+# composer overflows its stack (a segfault) at about 20,000 levels, and
+# jsonschema recurses once per level while it prints a wrong value.
+MAX_CONFIG_DEPTH = 64
 
 
 class ConfigError(Exception):
@@ -109,11 +113,15 @@ def read_config_file(path: str) -> dict[str, Any]:
         yaml = YAML(typ="safe")          # plain data only: tags never construct objects
         try:
             text = data.decode("utf-8-sig")
+            if _text_depth(text) > MAX_CONFIG_DEPTH:
+                raise ConfigError(f"{path}: config nests deeper than {MAX_CONFIG_DEPTH} levels")
             raw = yaml.load(text)
         except UnicodeDecodeError:
             raise ConfigError(f"{path}: config is not UTF-8 text") from None
         except RecursionError:
             raise ConfigError(f"{path}: config nests too deeply") from None
+        except ConfigError:
+            raise
         except Exception as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -121,37 +129,67 @@ def read_config_file(path: str) -> dict[str, Any]:
             raise ConfigError(f"{path}{where}: invalid YAML in config: {problem}") from None
     if raw is None:
         return {}
-    if _expanded_size(raw, MAX_CONFIG_NODES) > MAX_CONFIG_NODES:
+    size, depth = _expanded_shape(raw, MAX_CONFIG_NODES)
+    if size > MAX_CONFIG_NODES:
         raise ConfigError(f"{path}: config aliases expand to more than {MAX_CONFIG_NODES:,} "
                           "values (YAML alias bomb)")
+    if depth > MAX_CONFIG_DEPTH:
+        raise ConfigError(f"{path}: config nests deeper than {MAX_CONFIG_DEPTH} levels (through aliases)")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: config must be a mapping of keys, not {type(raw).__name__}")
     return raw
 
 
-def _expanded_size(value: Any, limit: int) -> int:
-    """How many values `value` holds once every YAML alias is expanded, counted
-    up to just past `limit`. Aliases share one Python object, so sizes are memoised
-    by id and the count costs one visit per distinct list or mapping (a recursive
+def _text_depth(text: str) -> int:
+    """How deeply the YAML text nests, from libyaml's event parser (which keeps its
+    own stack and never recurses). 0 when the text does not parse: the loader
+    then reports the syntax error where it is."""
+    if text.count("[") + text.count("{") + text.count("\n") < MAX_CONFIG_DEPTH:
+        return 0
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = deepest = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > MAX_CONFIG_DEPTH:
+                    break
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except Exception:
+        return 0
+    return deepest
+
+
+def _expanded_shape(value: Any, limit: int) -> tuple[int, int]:
+    """(values, depth) of `value` once every YAML alias is expanded, the count
+    stopping just past `limit`. Aliases share one Python object, so both are
+    memoised by id and cost one visit per distinct list or mapping (a recursive
     alias counts once)."""
     sizes: dict[int, int] = {}
+    depths: dict[int, int] = {}
     stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
         item, done = stack.pop()
+        if not isinstance(item, (dict, list)):
+            continue
         children = list(item.values()) if isinstance(item, dict) else item
         if not done:
             if id(item) in sizes:
                 continue
-            sizes[id(item)] = 1          # in progress: a recursive alias counts once
+            sizes[id(item)], depths[id(item)] = 1, 1    # in progress: a recursive alias counts once
             stack.append((item, True))
             stack.extend((child, False) for child in children
                          if isinstance(child, (dict, list)) and id(child) not in sizes)
             continue
-        total = 1 + sum(sizes.get(id(child), 1) for child in children)
-        sizes[id(item)] = total
-        if total > limit:
-            return total
-    return sizes.get(id(value), 1)
+        sizes[id(item)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+        depths[id(item)] = 1 + max((depths.get(id(child), 0) for child in children), default=0)
+        if sizes[id(item)] > limit:
+            return sizes[id(item)], depths[id(item)]
+    return sizes.get(id(value), 1), depths.get(id(value), 0)
 
 
 def config_schema(rules) -> dict[str, Any]:
