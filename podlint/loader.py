@@ -736,11 +736,6 @@ def _describe_yaml_error(exc: Exception, text: str) -> tuple[int, int, str]:
     elif problem:
         message = problem
         if context:
-            # "while scanning a quoted scalar" is found lines later, at the next
-            # '---': say where the unclosed thing started.
-            started = getattr(exc, "context_mark", None)
-            if started is not None and mark is not None and started.line != mark.line:
-                context = f"{context} that starts at line {started.line + 1}, column {started.column + 1}"
             message = f"{problem} ({context})"
     else:
         first = str(exc).strip().splitlines()
