@@ -169,6 +169,10 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
             continue
         result = lint_loaded(loaded, settings, plan)
         summary.merge(result.summary)
+        for finding in result.findings:       # a crashed rule (PL000) is an error here too
+            if finding.code == "PL000":
+                _report(err, finding)
+                status = EXIT_ERROR
         starts = sorted({d.line for d in loaded.documents})
         for document in loaded.documents:
             try:
