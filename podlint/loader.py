@@ -547,6 +547,43 @@ def _fast_resolver_class():
     return FastResolver
 
 
+def _fast_constructor_class():
+    """The round-trip constructor minus two per-node costs on the hybrid path:
+    `node.tag` (a property that formats the Tag object into a string, three
+    calls per node) and `flatten_mapping`, which imports MergeValue and compares
+    every key's tag twice to find `<<` merge keys that almost no manifest has.
+    A tag with a handle or a %-escape, or any merge/value key, takes ruamel's own
+    code unchanged. About 7 % of the loading time."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.mergevalue import MergeValue
+
+    special = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+    class FastConstructor(RoundTripConstructor):
+        def construct_non_recursive_object(self, node, tag=None):
+            if tag is None:
+                ctag = node.ctag
+                if ctag is not None and ctag.handle is None:
+                    suffix = ctag.suffix
+                    if type(suffix) is str and "%" not in suffix:
+                        tag = suffix            # what str(ctag) returns for it
+            return RoundTripConstructor.construct_non_recursive_object(self, node, tag)
+
+        def flatten_mapping(self, node):
+            for key_node, _ in node.value:
+                ctag = key_node.ctag
+                if ctag is None or ctag.handle is not None:
+                    break
+                suffix = ctag.suffix
+                if type(suffix) is not str or suffix in special or "%" in suffix:
+                    break
+            else:
+                return MergeValue()             # what ruamel returns for no merge key
+            return RoundTripConstructor.flatten_mapping(self, node)
+
+    return FastConstructor
+
+
 def _yaml_pair(pure: bool):
     """(composer, constructor) YAML instances, reused across files of a process.
 
@@ -565,6 +602,7 @@ def _yaml_pair(pure: bool):
     else:
         fast = YAML(typ="safe")
         fast.Resolver = _fast_resolver_class()
+        rt.Constructor = _fast_constructor_class()
         pair = (fast, rt)
     _PAIRS[pure] = pair
     return pair
@@ -579,7 +617,7 @@ def _compose_construct(text: str, pure: bool) -> Iterator[Any]:
 
     fast, rt = _yaml_pair(pure)
     composer = rt.compose_all if fast is None else fast.compose_all
-    check_aliases = "&" in text and "*" in text
+    check_aliases = "&" in text and "*" in text and (fast is None or _may_alias(text))
     check_tags = "!" in text
     check_depth = _depth_bound(text) > MAX_DEPTH
     try:
@@ -604,6 +642,22 @@ def _compose_construct(text: str, pure: bool) -> Iterator[Any]:
     except BaseException:
         _forget_pair(pure)
         raise
+
+
+_ANCHOR_NAME = re.compile(r"&([0-9A-Za-z_-]+)")
+_ALIAS_NAME = re.compile(r"\*([0-9A-Za-z_-]+)")
+
+
+def _may_alias(text: str) -> bool:
+    """Can this text hold an alias? libyaml (the C composer) names anchors and
+    aliases with [0-9A-Za-z_-]+ only, so a real alias shows as `*NAME` and its
+    anchor as `&NAME` with the same NAME: when no name is written after both, no
+    document of the text has an alias and the expansion walk is skipped. `&&` in
+    shell commands and `*` in globs or RBAC rules put most files through the
+    cheaper test only (corpus: 49 files hold both characters, 14 an alias). The
+    pure loader accepts wider names, so it keeps the plain character test."""
+    aliases = set(_ALIAS_NAME.findall(text))
+    return bool(aliases) and not aliases.isdisjoint(_ANCHOR_NAME.findall(text))
 
 
 def _check_expansion(root) -> None:
@@ -697,6 +751,13 @@ _STANDARD_TAG = re.compile(r"^tag:yaml\.org,2002:(str|int|float|bool|null|map|se
                            r"timestamp|binary|merge|value)$")
 
 
+# The resolved and the `!!str`-style tags, as ruamel stores them (Tag.suffix with no
+# handle): a node whose tag is one of these needs no string conversion or regex.
+_STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
+    "str", "int", "float", "bool", "null", "map", "seq", "omap", "set", "timestamp", "binary",
+    "merge", "value"))
+
+
 def _check_tags(root) -> None:
     stack, seen = [root], set()
     while stack:
@@ -704,13 +765,21 @@ def _check_tags(root) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
-        tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
-        if tag and tag != "!" and not _STANDARD_TAG.match(tag):
-            mark = node.start_mark
-            raise _DocumentProblem(mark.line + 1, mark.column + 1,
-                                   f"YAML tag {_short(tag)} is not plain data: Kubernetes "
-                                   "cannot read it (podlint never constructs tagged objects)")
-        stack.extend(_children(node))
+        ctag = node.ctag
+        if ctag is None or ctag.handle is not None or ctag.suffix not in _STANDARD_TAGS:
+            tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
+            if tag and tag != "!" and not _STANDARD_TAG.match(tag):
+                mark = node.start_mark
+                raise _DocumentProblem(mark.line + 1, mark.column + 1,
+                                       f"YAML tag {_short(tag)} is not plain data: Kubernetes "
+                                       "cannot read it (podlint never constructs tagged objects)")
+        value = node.value
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, tuple):
+                    stack.extend(item)
+                else:
+                    stack.append(item)
 
 
 def _short(value: Any, limit: int = 60) -> str:
