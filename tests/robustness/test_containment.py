@@ -184,7 +184,7 @@ def test_rule_crash_in_explain_is_reported_with_exit_2(tmp_path, monkeypatch):
     assert out.exit_code == 2
     findings = [f for w in out.json()["workloads"] for f in w["findings"]]
     assert any(f["code"] == "PL000" and "rule PL301 crashed on Pod/bad" in f["message"] for f in findings)
-    assert "pods/pod00.yaml:1:1: PL000 rule PL301 crashed on Pod/bad: ValueError: boom" in out.stderr
+    assert out.stderr == "pods/pod00.yaml:1:1: PL000 [error] rule PL301 crashed on Pod/bad: ValueError: boom\n"
 
 
 def test_pl000_text_is_a_single_line(tmp_path, monkeypatch):
