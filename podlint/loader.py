@@ -533,7 +533,10 @@ def _fast_resolver_class():
                     if table is None:
                         table = FastResolver._table = {}
                         for first, entries in self.versioned_resolver.items():
-                            table[first] = tuple((Tag(suffix=tag), regexp) for tag, regexp in entries)
+                            # A plain `=` is the string "=" to Kubernetes' YAML reader, not
+                            # YAML 1.1's "value" key (which ruamel would construct as an object).
+                            table[first] = tuple((Tag(suffix=tag), regexp) for tag, regexp in entries
+                                                 if tag != "tag:yaml.org,2002:value")
                     for tag, regexp in table.get(value[0] if value else "", ()):
                         if regexp.match(value):
                             return tag
@@ -597,6 +600,7 @@ def _yaml_pair(pure: bool):
 
     rt = YAML(pure=pure)
     rt.allow_duplicate_keys = False
+    rt.Resolver = _fast_resolver_class()      # the same YAML 1.2 reading on both paths
     if pure or yaml_main.CParser is None:
         pair = (None, rt)
     else:
