@@ -19,7 +19,19 @@ EXIT_USAGE = 2
 FORMAT_HELP = "Output format (default text; github under GitHub Actions)."
 
 
+# A lint run allocates millions of small containers (every mapping of every
+# document) and keeps a whole file's documents alive while it is linted, so the
+# default collector thresholds (700, 10, 10) make CPython walk the live documents
+# of big files over and over: about a quarter of the CPU of a corpus run. These
+# thresholds cut that to a few percent for ~15 MB more peak memory; the output
+# does not depend on them. (mypy tunes its collector the same way.)
+GC_THRESHOLDS = (10_000, 20, 20)
+
+
 def main(argv: list[str] | None = None) -> None:
+    import gc
+
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         cli.main(args=argv, prog_name="podlint", standalone_mode=True)
     except KeyboardInterrupt:
