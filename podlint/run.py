@@ -23,6 +23,7 @@ from podlint.loader import STDIN_NAME, Source, discover, load_source
 PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 512 * 1024
 CHUNK_FILES = 8
+CHUNK_BYTES = 256 * 1024        # a bigger file is a task of its own
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
 
     serial = [s for s in sources if s.path == STDIN_NAME]
     parallel = [s for s in sources if s.path != STDIN_NAME]
-    chunks = [parallel[i:i + CHUNK_FILES] for i in range(0, len(parallel), CHUNK_FILES)]
+    chunks = _chunks(parallel)
     results: list[FileResult] = [lint_source(s, settings, plan) for s in serial]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -171,7 +172,42 @@ def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
             except Exception as exc:          # an error while pickling results, for example
                 results.extend(_crashed(chunk, f"{type(exc).__name__}: {exc}"))
     results.extend(_isolated(broken, settings, plan, context))
+    # Back to the order of `sources`, whatever order the chunks ran in.
+    order = {source.path: index for index, source in enumerate(sources)}
+    results.sort(key=lambda result: order.get(result.path, len(order)))
     return results
+
+
+def _chunks(sources: list[Source]) -> list[list[Source]]:
+    """Tasks for the workers, the biggest files first.
+
+    In path order, the corpus's 2 MB files (lint time ~1 s each) sit together
+    and end up in the last tasks, leaving one worker busy while the other idles;
+    largest-first with tasks of at most CHUNK_FILES files and CHUNK_BYTES bytes
+    keeps both busy to the end (longest-processing-time-first scheduling). The
+    results are put back in path order afterwards.
+    """
+    sized = []
+    for index, source in enumerate(sources):
+        try:
+            size = os.path.getsize(source.path) if source.error is None else 0
+        except OSError:
+            size = 0
+        sized.append((-size, index, source))
+    sized.sort(key=lambda item: (item[0], item[1]))
+    chunks: list[list[Source]] = []
+    current: list[Source] = []
+    current_bytes = 0
+    for negative_size, _, source in sized:
+        size = -negative_size
+        if current and (len(current) >= CHUNK_FILES or current_bytes + size > CHUNK_BYTES):
+            chunks.append(current)
+            current, current_bytes = [], 0
+        current.append(source)
+        current_bytes += size
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _isolated(sources: list[Source], settings: Settings, plan: RulePlan, context) -> list[FileResult]:
