@@ -74,6 +74,7 @@ def claim_template_names(ctx: Context) -> set[str]:
 
 def check(ctx: Context) -> Iterator[Finding]:
     defined = {v.name for v in ctx.pod.volumes} | claim_template_names(ctx)
+    names = sorted(name for name in defined if isinstance(name, str))    # a volume may lack a name
     for container in ctx.pod.all_containers:
         for mount in container.volume_mounts:
             if mount.name is None or mount.name in defined:
@@ -85,4 +86,4 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"of the pod; the API server rejects it",
                 container=container.name,
                 hint=f'add a volume named "{mount.name}" to spec.volumes, or fix the name'
-                + (f" (defined: {', '.join(sorted(defined))})" if defined else ""))
+                + (f" (defined: {', '.join(names)})" if names else ""))
