@@ -604,12 +604,40 @@ def _yaml_pair(pure: bool):
     if pure or yaml_main.CParser is None:
         pair = (None, rt)
     else:
-        fast = YAML(typ="safe")
-        fast.Resolver = _fast_resolver_class()
         rt.Constructor = _fast_constructor_class()
-        pair = (fast, rt)
+        pair = (_c_composer(yaml_main.CParser, _fast_resolver_class()), rt)
     _PAIRS[pure] = pair
     return pair
+
+
+def _c_composer(cparser, resolver):
+    """libyaml composing nodes with podlint's resolver, like `YAML(typ="safe")
+    .compose_all` but without ruamel's wrapper around it: that defines a new
+    loader class on every call (a type object per file, which only the cyclic
+    collector can free) and appends a DocInfo per call to the reused YAML
+    object, so memory grew with the number of files. The class is built once
+    here; the nodes are the same (same C parser, same resolver)."""
+
+    class Composer(cparser, resolver):
+        def __init__(self, stream):
+            cparser.__init__(self, stream)
+            self._parser = self._composer = self
+            resolver.__init__(self, version=None, loadumper=self)
+
+    class ComposeAll:
+        @staticmethod
+        def compose_all(text: str) -> Iterator[Any]:
+            composer = Composer(text)
+            try:
+                while composer.check_node():
+                    yield composer.get_node()
+            finally:
+                composer.dispose()
+                # it points at itself four times: let reference counting free it
+                composer._parser = composer._composer = None
+                composer.loadumper = composer._resolver = None
+
+    return ComposeAll()
 
 
 def _forget_pair(pure: bool) -> None:
