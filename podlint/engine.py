@@ -15,7 +15,8 @@ from podlint.crossfile import Summary
 from podlint.filter import RulePlan, apply_suppressions
 from podlint.finding import Finding, Location
 from podlint.loader import LoadedFile
-from podlint.workloads import ModelError, extract_workload, object_identity
+from podlint.model import model_document
+from podlint.workloads import object_identity
 
 
 @dataclass
@@ -52,21 +53,9 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
             result.summary.add_object(kind, name, namespace, document.data)
         ctx = Context(settings, document)
         _run(document_rules, ctx, found)
-        workload = pod = None
-        try:
-            workload = extract_workload(document)
-            if workload is not None:
-                from podlint.model import build_pod
-                pod = build_pod(workload)
-        except ModelError as exc:
-            if model_errors:
-                found.append(Finding(exc.location, "PL002", "invalid-object", "error", exc.message,
-                                     workload.ref if workload else ctx.object_ref, None,
-                                     "fix the field's type; podlint cannot read this object"))
-        except RecursionError:
-            found.append(Finding(Location(document.path, document.line, document.column), "PL002",
-                                 "invalid-object", "error", "object nests too deeply to read",
-                                 ctx.object_ref))
+        workload, pod, problem = model_document(document)
+        if problem is not None and model_errors:
+            found.append(problem)
         if pod is not None:
             result.workloads += 1
             pod_ctx = Context(settings, document, workload, pod)

@@ -106,26 +106,6 @@ def event_for(finding: Finding, events: list) -> int | None:
 
 # ----------------------------------------------------------------------------- collecting
 
-def _parse_filter(text: str) -> tuple[str | None, str]:
-    """`KIND/NAME` (kind case-insensitive) or a bare `NAME` (any kind)."""
-    text = str(text)
-    if "/" in text:
-        kind, name = text.split("/", 1)
-        return kind.strip().lower() or None, name.strip()
-    return None, text.strip()
-
-
-def _selected(workload, filters, matched: list[bool]) -> bool:
-    if not filters:
-        return True
-    hit = False
-    for number, (kind, name) in enumerate(filters):
-        if (kind is None or kind == workload.kind.lower()) and name == (workload.name or ""):
-            matched[number] = True
-            hit = True
-    return hit
-
-
 def _report(err: TextIO, finding: Finding) -> None:
     from podlint.reporters import printable
 
@@ -142,15 +122,14 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
     from podlint.engine import lint_loaded
     from podlint.filter import RulePlan
     from podlint.loader import discover, load_source
-    from podlint.model import build_pod
+    from podlint.model import model_document
     from podlint.registry import all_rules
     from podlint.run import _excluded, finding_sort_key
     from podlint.timeline import build_timeline
-    from podlint.workloads import ModelError, extract_workload
+    from podlint.workloads import WorkloadFilter
 
     err = err if err is not None else sys.stderr
-    filters = [_parse_filter(w) for w in workloads or ()]
-    matched = [False] * len(filters)
+    selection = WorkloadFilter(workloads)
     plan = RulePlan.build(settings, all_rules())
     summary = Summary()
     status = EXIT_OK
@@ -175,19 +154,12 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
                 status = EXIT_ERROR
         starts = sorted({d.line for d in loaded.documents})
         for document in loaded.documents:
-            try:
-                workload = extract_workload(document)
-                pod = build_pod(workload) if workload is not None else None
-            except ModelError as exc:
-                _report(err, Finding(exc.location, "PL002", "invalid-object", "error", exc.message))
+            workload, pod, problem = model_document(document)
+            if problem is not None:
+                _report(err, problem)
                 status = EXIT_ERROR
                 continue
-            except RecursionError:
-                _report(err, Finding(Location(document.path, document.line, document.column),
-                                     "PL002", "invalid-object", "error", "object nests too deeply to read"))
-                status = EXIT_ERROR
-                continue
-            if pod is None or not _selected(workload, filters, matched):
+            if pod is None or not selection.selects(workload):
                 continue
             assumptions = resolve_assumptions(settings, workload)
             timeline = build_timeline(pod, assumptions, settings.kubernetes_version)
@@ -202,11 +174,10 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
                 tuple((c.name, c.role) for c in pod.all_containers)))
     for item in out:
         item.findings = sorted(settle(item.findings, summary), key=finding_sort_key)
-    for number, hit in enumerate(matched):
-        if not hit:
-            from podlint.reporters import printable
-            err.write(f"podlint: error: no workload matched --workload {printable(workloads[number])}\n")
-            status = EXIT_ERROR
+    for text in selection.unmatched():
+        from podlint.reporters import printable
+        err.write(f"podlint: error: no workload matched --workload {printable(text)}\n")
+        status = EXIT_ERROR
     return out, status
 
 

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from podlint import __version__
 from podlint.config import Settings
 from podlint.finding import Location
+from podlint.workloads import WorkloadFilter
 
 FORMATS = ("text", "dot", "mermaid", "json")
 EXIT_OK = 0
@@ -46,14 +47,12 @@ def run_graph(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
     """Graph every workload under `paths`; 0, or 2 when a file could not be
     read or parsed, a workload could not be modelled, or no workload matched."""
     err = err if err is not None else sys.stderr
-    filters = [_parse_filter(w) for w in workloads or ()]
-    matched = [False] * len(filters)
-    entries, status = collect(paths, settings, filters, matched, err)
-    for number, hit in enumerate(matched):
-        if not hit:
-            err.write(f"podlint: error: no workload matched --workload {_clean(workloads[number])}\n")
-            status = EXIT_ERROR
-    if not entries and not filters and status == EXIT_OK:
+    selection = WorkloadFilter(workloads)
+    entries, status = collect(paths, settings, selection, err)
+    for text in selection.unmatched():
+        err.write(f"podlint: error: no workload matched --workload {_clean(text)}\n")
+        status = EXIT_ERROR
+    if not entries and not selection.filters and status == EXIT_OK:
         err.write("podlint: error: no workload found (Pod, Deployment, StatefulSet, DaemonSet, "
                   "ReplicaSet, ReplicationController, Job, CronJob, PodTemplate)\n")
         status = EXIT_ERROR
@@ -61,13 +60,12 @@ def run_graph(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
     return status
 
 
-def collect(paths, settings: Settings, filters, matched: list[bool],
+def collect(paths, settings: Settings, selection: "WorkloadFilter",
             err: TextIO) -> tuple[list[Entry], int]:
     from podlint.graph import build_graph
     from podlint.loader import discover, load_source
-    from podlint.model import build_pod
+    from podlint.model import model_document
     from podlint.run import _excluded
-    from podlint.workloads import ModelError, extract_workload
 
     entries: list[Entry] = []
     status = EXIT_OK
@@ -81,19 +79,12 @@ def collect(paths, settings: Settings, filters, matched: list[bool],
         if loaded.skipped:
             err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
         for document in loaded.documents:
-            fallback = Location(document.path, document.line, document.column)
-            try:
-                workload = extract_workload(document)
-                pod = build_pod(workload) if workload is not None else None
-            except ModelError as exc:
-                _report(err, exc.location, "PL002", exc.message)
+            workload, pod, problem = model_document(document)
+            if problem is not None:
+                _report(err, problem.location, problem.code, problem.message)
                 status = EXIT_ERROR
                 continue
-            except RecursionError:
-                _report(err, fallback, "PL002", "object nests too deeply to read")
-                status = EXIT_ERROR
-                continue
-            if pod is None or not _selected(workload, filters, matched):
+            if pod is None or not selection.selects(workload):
                 continue
             try:
                 graph = build_graph(pod)
@@ -110,25 +101,6 @@ def collect(paths, settings: Settings, filters, matched: list[bool],
 def _report(err: TextIO, location: Location, code: str, message: str) -> None:
     err.write(f"{_clean(location.path)}:{location.line}:{location.column}: {code} "
               f"{_clean(message)}\n")
-
-
-def _parse_filter(text: str) -> tuple[str | None, str]:
-    """`KIND/NAME` (kind case-insensitive) or a bare `NAME` (any kind)."""
-    if "/" in text:
-        kind, name = text.split("/", 1)
-        return kind.strip().lower() or None, name.strip()
-    return None, text.strip()
-
-
-def _selected(workload, filters, matched: list[bool]) -> bool:
-    if not filters:
-        return True
-    hit = False
-    for number, (kind, name) in enumerate(filters):
-        if (kind is None or kind == workload.kind.lower()) and name == (workload.name or ""):
-            matched[number] = True
-            hit = True
-    return hit
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -561,3 +561,31 @@ PLUGIN_SECRET_REFS = {
     "iscsi": "secretRef", "flexVolume": "secretRef", "scaleIO": "secretRef",
     "storageos": "secretRef", "azureFile": "secretName",
 }
+
+
+def model_document(document) -> tuple[Workload | None, Pod | None, "Finding | None"]:
+    """A document's workload and pod, or the PL002 that stops the model.
+
+    The one place that turns documents into pods for `lint`, `explain` and
+    `graph`, so the three agree on what is a workload and what is unreadable.
+    """
+    from podlint.finding import Finding
+    from podlint.workloads import extract_workload, object_identity
+
+    workload = None
+    try:
+        workload = extract_workload(document)
+        pod = build_pod(workload) if workload is not None else None
+        return workload, pod, None
+    except ModelError as exc:
+        location, message = exc.location, exc.message
+    except RecursionError:
+        location = Location(document.path, document.line, document.column)
+        message = "object nests too deeply to read"
+    if workload is not None:
+        ref = workload.ref
+    else:
+        identity = object_identity(document.data)
+        ref = f"{identity[1]}/{identity[2] or '<unnamed>'}" if identity else None
+    return workload, None, Finding(location, "PL002", "invalid-object", "error", message, ref, None,
+                                   "fix the field's type; podlint cannot read this object")

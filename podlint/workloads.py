@@ -149,3 +149,34 @@ def _type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+class WorkloadFilter:
+    """`--workload KIND/NAME` (kind case-insensitive) or a bare `NAME` (any kind),
+    repeatable; remembers which filters matched so that the CLI can say which
+    one matched nothing. Shared by `explain` and `graph`."""
+
+    def __init__(self, texts=()):
+        self.texts = [str(t) for t in texts or ()]
+        self.filters = [self._parse(t) for t in self.texts]
+        self.matched = [False] * len(self.filters)
+
+    @staticmethod
+    def _parse(text: str) -> tuple[str | None, str]:
+        if "/" in text:
+            kind, name = text.split("/", 1)
+            return kind.strip().lower() or None, name.strip()
+        return None, text.strip()
+
+    def selects(self, workload: Workload) -> bool:
+        if not self.filters:
+            return True
+        hit = False
+        for number, (kind, name) in enumerate(self.filters):
+            if (kind is None or kind == workload.kind.lower()) and name == (workload.name or ""):
+                self.matched[number] = True
+                hit = True
+        return hit
+
+    def unmatched(self) -> list[str]:
+        return [text for text, hit in zip(self.texts, self.matched) if not hit]
