@@ -10,7 +10,8 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 from podlint.config import Settings
 from podlint.crossfile import Summary, settle
@@ -117,17 +118,68 @@ def lint_source(source: Source, settings: Settings, plan: RulePlan) -> FileResul
     return lint_loaded(loaded, settings, plan)
 
 
-def _lint_chunk(chunk: list[Source]) -> list[FileResult]:
-    settings, plan = _WORKER_STATE
-    return [lint_source(source, settings, plan) for source in chunk]
+def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
+                  jobs: int | None) -> list[FileResult]:
+    return map_files(sources, partial(lint_source, settings=settings, plan=plan), jobs, _crashed)
+
+
+def map_files(sources: list[Source], work: Callable[[Source], Any], jobs: int | None,
+              crashed: Callable[[list[Source], str], list]) -> list:
+    """`work(source)` for every source, in the order of `sources`: serially for
+    small inputs, else split by file across `jobs` worker processes (default:
+    the number of CPUs). `lint`, `explain` and `graph` share it.
+
+    `work` and its results cross process boundaries, so both must pickle (a
+    module-level function, or a functools.partial of one). `crashed(sources,
+    reason)` stands in for the results of files whose worker failed.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if not _should_parallelise(sources, jobs):
+        return [work(source) for source in sources]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: list = [None] * len(sources)
+    parallel = []
+    for index, source in enumerate(sources):
+        if source.path == STDIN_NAME:
+            results[index] = work(source)
+        else:
+            parallel.append((index, source))
+    chunks = _chunks(parallel)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    broken: list[tuple[int, Source]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                             initargs=(work,)) as pool:
+        futures = [pool.submit(_work_chunk, [source for _, source in chunk]) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                broken.extend(chunk)
+                continue
+            except Exception as exc:          # an error while pickling results, for example
+                done = crashed([source for _, source in chunk], f"{type(exc).__name__}: {exc}")
+            for (index, _), result in zip(chunk, done):
+                results[index] = result
+    for (index, _), result in zip(broken, _isolated([s for _, s in broken], work, crashed, context)):
+        results[index] = result
+    return results
+
+
+def _work_chunk(chunk: list[Source]) -> list:
+    work = _WORKER_STATE[0]
+    return [work(source) for source in chunk]
 
 
 _WORKER_STATE: tuple = ()
 
 
-def _init_worker(settings: Settings, plan: RulePlan) -> None:
+def _init_worker(work: Callable[[Source], Any]) -> None:
     global _WORKER_STATE
-    _WORKER_STATE = (settings, plan)
+    _WORKER_STATE = (work,)
 
 
 def _should_parallelise(sources: list[Source], jobs: int) -> bool:
@@ -145,84 +197,52 @@ def _should_parallelise(sources: list[Source], jobs: int) -> bool:
     return False
 
 
-def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,
-                  jobs: int | None) -> list[FileResult]:
-    jobs = jobs or os.cpu_count() or 1
-    if not _should_parallelise(sources, jobs):
-        return [lint_source(source, settings, plan) for source in sources]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    serial = [s for s in sources if s.path == STDIN_NAME]
-    parallel = [s for s in sources if s.path != STDIN_NAME]
-    chunks = _chunks(parallel)
-    results: list[FileResult] = [lint_source(s, settings, plan) for s in serial]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(settings, plan)) as pool:
-        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
-        broken: list[Source] = []
-        for chunk, future in zip(chunks, futures):
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool:
-                broken.extend(chunk)
-            except Exception as exc:          # an error while pickling results, for example
-                results.extend(_crashed(chunk, f"{type(exc).__name__}: {exc}"))
-    results.extend(_isolated(broken, settings, plan, context))
-    # Back to the order of `sources`, whatever order the chunks ran in.
-    order = {source.path: index for index, source in enumerate(sources)}
-    results.sort(key=lambda result: order.get(result.path, len(order)))
-    return results
-
-
-def _chunks(sources: list[Source]) -> list[list[Source]]:
+def _chunks(sources: list[tuple[int, Source]]) -> list[list[tuple[int, Source]]]:
     """Tasks for the workers, the biggest files first.
 
     In path order, the corpus's 2 MB files (lint time ~1 s each) sit together
     and end up in the last tasks, leaving one worker busy while the other idles;
     largest-first with tasks of at most CHUNK_FILES files and CHUNK_BYTES bytes
-    keeps both busy to the end (longest-processing-time-first scheduling). The
-    results are put back in path order afterwards.
+    keeps both busy to the end (longest-processing-time-first scheduling). Each
+    source keeps its index, so the results go back in path order.
     """
     sized = []
-    for index, source in enumerate(sources):
+    for index, source in sources:
         try:
             size = os.path.getsize(source.path) if source.error is None else 0
         except OSError:
             size = 0
         sized.append((-size, index, source))
     sized.sort(key=lambda item: (item[0], item[1]))
-    chunks: list[list[Source]] = []
-    current: list[Source] = []
+    chunks: list[list[tuple[int, Source]]] = []
+    current: list[tuple[int, Source]] = []
     current_bytes = 0
-    for negative_size, _, source in sized:
+    for negative_size, index, source in sized:
         size = -negative_size
         if current and (len(current) >= CHUNK_FILES or current_bytes + size > CHUNK_BYTES):
             chunks.append(current)
             current, current_bytes = [], 0
-        current.append(source)
+        current.append((index, source))
         current_bytes += size
     if current:
         chunks.append(current)
     return chunks
 
 
-def _isolated(sources: list[Source], settings: Settings, plan: RulePlan, context) -> list[FileResult]:
-    """Lint again, one process per file, the files a dead worker left unfinished.
+def _isolated(sources: list[Source], work: Callable[[Source], Any], crashed, context) -> list:
+    """Redo, one process per file, the files a dead worker left unfinished.
 
     When a worker dies (a rule calling os._exit, a segfault in a C extension, the
     OOM killer) every pending future of the pool fails at once, and the pool cannot
     say which file was the cause. Each file gets a fresh process of its own: the
-    one that dies again is reported as PL000 with its exit code, the others are
-    linted normally. Costs a fork per file, and only after a crash.
+    one that dies again is reported through `crashed` (for lint: PL000 with its
+    exit code), the others are handled normally. Costs a fork per file, and only
+    after a crash.
     """
-    results: list[FileResult] = []
+    results: list = []
     for source in sources:
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_lint_into_pipe, args=(writer, source, settings, plan),
+        process = context.Process(target=_work_into_pipe, args=(writer, source, work),
                                   daemon=True)
         process.start()
         writer.close()
@@ -232,17 +252,17 @@ def _isolated(sources: list[Source], settings: Settings, plan: RulePlan, context
             result = None
         reader.close()
         process.join()
-        if isinstance(result, FileResult):
-            results.append(result)
+        if isinstance(result, tuple) and len(result) == 2 and result[0] == "done":
+            results.append(result[1])
         else:
             code = process.exitcode
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            results.extend(_crashed([source], f"its worker process died ({how})"))
+            results.extend(crashed([source], f"its worker process died ({how})"))
     return results
 
 
-def _lint_into_pipe(writer, source: Source, settings: Settings, plan: RulePlan) -> None:
-    writer.send(lint_source(source, settings, plan))
+def _work_into_pipe(writer, source: Source, work: Callable[[Source], Any]) -> None:
+    writer.send(("done", work(source)))
     writer.close()
 
 
