@@ -5,6 +5,7 @@ from podlint.context import Context
 from podlint.deprecations import Deprecation
 from podlint.deprecations import status as deprecation_status
 from podlint.finding import Condition, Finding, Location
+from podlint.rulekit import known_pre_stop, seconds
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
                            Hook, Pod, Port, Probe, Reference, Volume, VolumeMount, as_int, as_str)
@@ -17,7 +18,7 @@ __all__ = [
     "DEFAULT_TERMINATION_MESSAGE_PATH", "Finding", "Handler", "Hook", "Location",
     "POD_SCOPED_VOLUME_TYPES", "Pod", "Port", "Probe", "READ_ONLY_VOLUME_TYPES",
     "RUN_TO_COMPLETION_KINDS", "Reference", "Volume", "VolumeMount", "Workload", "as_int",
-    "as_str", "item_position", "key_position", "object_identity", "value_position",
+    "as_str", "known_pre_stop", "seconds", "item_position", "key_position", "object_identity", "value_position",
 ]
 # PL003 (schema) and PL004 (deprecated apiVersions) read these.
 __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for",

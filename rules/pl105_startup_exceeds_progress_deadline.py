@@ -70,7 +70,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, as_int, key_position, value_position
+from podlint.api import Context, Finding, as_int, key_position, value_position, seconds
 
 CODE = "PL105"
 NAME = "startup-exceeds-progress-deadline"
@@ -78,10 +78,6 @@ SEVERITY = "warning"
 OPTIONS = {}
 
 DEFAULT_DEADLINE = 600
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds:g}"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -108,7 +104,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     timeline = ctx.timeline
     # (seconds, why, where): the longest legitimate wait names the cause.
-    candidates = [(timeline.ready.earliest, f"predicted ready at {_fmt(timeline.ready.earliest)} s", None)]
+    candidates = [(timeline.ready.earliest, f"predicted ready at {seconds(timeline.ready.earliest)} s", None)]
     for container in pod.sidecars + pod.containers:
         timing = timeline.timing(container.name)
         if timing is None or pod.container(container.name) is not container:
@@ -116,14 +112,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         if timing.startup_budget_guaranteed is not None and container.startup_probe is not None:
             candidates.append((timing.started.earliest + timing.startup_budget_guaranteed,
                                f'the startupProbe of "{container.name}" allows '
-                               f"{_fmt(timing.startup_budget_guaranteed)} s of startup",
+                               f"{seconds(timing.startup_budget_guaranteed)} s of startup",
                                container.startup_probe.location))
         if timing.ready is not None and timing.ready.earliest > 0:
             if timing.assumed_startup is not None:
-                why = (f'"{container.name}" is assumed to need {_fmt(timing.assumed_startup)} s to '
-                       f"start and is ready at {_fmt(timing.ready.earliest)} s at the earliest")
+                why = (f'"{container.name}" is assumed to need {seconds(timing.assumed_startup)} s to '
+                       f"start and is ready at {seconds(timing.ready.earliest)} s at the earliest")
             else:
-                why = f'"{container.name}" is ready at {_fmt(timing.ready.earliest)} s at the earliest'
+                why = f'"{container.name}" is ready at {seconds(timing.ready.earliest)} s at the earliest'
             candidates.append((timing.ready.earliest, why, container.location))
     needed, reason, where = max(candidates, key=lambda c: (c[0], c[2] is not None))
     total = needed + min_ready
@@ -143,7 +139,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     source = "" if explicit is not None else " (the default)"
     yield ctx.finding(
         location,
-        f"pods of {workload.ref} may legitimately take {_fmt(total)} s to become available "
+        f"pods of {workload.ref} may legitimately take {seconds(total)} s to become available "
         f"({', '.join(parts)}) but progressDeadlineSeconds is {deadline}{source}: the rollout is "
         "reported failed (ProgressDeadlineExceeded) while healthy pods are still starting",
-        hint=f"raise progressDeadlineSeconds above {_fmt(total)}, or shorten the startup budget")
+        hint=f"raise progressDeadlineSeconds above {seconds(total)}, or shorten the startup budget")

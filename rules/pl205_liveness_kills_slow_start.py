@@ -63,16 +63,12 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, seconds
 
 CODE = "PL205"
 NAME = "liveness-kills-slow-start"
 SEVERITY = "warning"
 OPTIONS = {}
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds:g}"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -95,17 +91,17 @@ def check(ctx: Context) -> Iterator[Finding]:
                f"initialDelaySeconds {live.initial_delay}")
         assumed = timing.assumed_startup
         if assumed is not None and after_start < assumed:
-            problem = (f"can restart it {_fmt(after_start)} s after it starts ({how}), before the app "
-                       f"is up at {_fmt(assumed)} s ({container.name}.startup, assumed): it can be "
+            problem = (f"can restart it {seconds(after_start)} s after it starts ({how}), before the app "
+                       f"is up at {seconds(assumed)} s ({container.name}.startup, assumed): it can be "
                        "killed again and again and never start")
         else:
             first = timing.first_probe.get("readiness")
             if first is None or not restart.earliest < first.earliest:
                 continue
             ready = container.readiness_probe
-            problem = (f"can restart it {_fmt(after_start)} s after it starts ({how}), before its "
+            problem = (f"can restart it {seconds(after_start)} s after it starts ({how}), before its "
                        f"readinessProbe can first succeed at "
-                       f"{_fmt(first.earliest - timing.started.earliest)} s "
+                       f"{seconds(first.earliest - timing.started.earliest)} s "
                        f"(initialDelaySeconds {ready.initial_delay if ready else 0}): a slow start "
                        "ends in a restart loop")
         yield ctx.finding(

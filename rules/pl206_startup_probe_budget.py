@@ -60,16 +60,12 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, seconds
 
 CODE = "PL206"
 NAME = "startup-probe-budget"
 SEVERITY = "warning"
 OPTIONS = {}
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds:g}"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -89,11 +85,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         upper = timing.startup_budget_max
         yield ctx.finding(
             probe.location,
-            f'startupProbe of container "{container.name}" guarantees only {_fmt(budget)} s '
+            f'startupProbe of container "{container.name}" guarantees only {seconds(budget)} s '
             f"(initialDelaySeconds {probe.initial_delay} + {probe.failure_threshold - 1} x "
-            f"periodSeconds {probe.period}; {_fmt(upper)} s at most, depending on the tick) but "
-            f"{container.name}.startup is assumed to be {_fmt(assumed)} s: the container is killed "
+            f"periodSeconds {probe.period}; {seconds(upper)} s at most, depending on the tick) but "
+            f"{container.name}.startup is assumed to be {seconds(assumed)} s: the container is killed "
             "before it is up, again and again",
             container=container.name,
             hint=f"raise failureThreshold so that initialDelaySeconds + (failureThreshold - 1) x "
-                 f"periodSeconds is at least {_fmt(assumed)}")
+                 f"periodSeconds is at least {seconds(assumed)}")

@@ -69,7 +69,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, seconds
 
 CODE = "PL211"
 NAME = "liveness-restart-waits-for-grace"
@@ -77,10 +77,6 @@ SEVERITY = "warning"
 OPTIONS = {"grace-threshold-seconds": {"type": "integer", "minimum": 0, "default": 60}}
 
 PROBE_GRACE_SINCE = (1, 25)
-
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds:g}"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -103,16 +99,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                 window = timing.liveness_failure_window
                 if window is None:
                     continue
-                what = (f"a hung container is restarted only after {_fmt(window)} s of failed checks "
+                what = (f"a hung container is restarted only after {seconds(window)} s of failed checks "
                         f"plus the {grace} s grace period")
                 hang = timing.hang_to_restart
                 if hang is not None and timing.kill_grace == grace and hang.latest is not None:
-                    what += f" ({_fmt(hang.earliest)} to {_fmt(hang.latest)} s after it hangs)"
+                    what += f" ({seconds(hang.earliest)} to {seconds(hang.latest)} s after it hangs)"
             else:
                 budget = timing.startup_budget_max
                 if budget is None:
                     continue
-                what = (f"a container stuck while starting is killed after up to {_fmt(budget)} s of "
+                what = (f"a container stuck while starting is killed after up to {seconds(budget)} s of "
                         f"failed checks and restarted only after the {grace} s grace period on top")
             yield ctx.finding(
                 probe.location,

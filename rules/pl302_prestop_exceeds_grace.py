@@ -72,7 +72,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, known_pre_stop, seconds
 
 CODE = "PL302"
 NAME = "prestop-exceeds-grace"
@@ -80,26 +80,6 @@ SEVERITY = "error"
 OPTIONS = {}
 
 WITHIN_GRACE = (1, 28)      # from 1.28 the preStop time counts within the grace
-
-
-def seconds(value: float) -> str:
-    """12 -> "12", 2.5 -> "2.5"."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def known_pre_stop(ctx: Context):
-    """(container, timing) for every main container and sidecar whose preStop has a known duration."""
-    pod = ctx.pod
-    if pod.termination_grace <= 0:
-        return              # PL304
-    timeline = ctx.timeline
-    for container in pod.sidecars + pod.containers:
-        if container.pre_stop is None or pod.container(container.name) is not container:
-            continue
-        timing = timeline.timing(container.name)
-        if timing is None or timing.pre_stop is None or timing.pre_stop.latest is None:
-            continue
-        yield container, timing
 
 
 def check(ctx: Context) -> Iterator[Finding]:

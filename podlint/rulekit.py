@@ -1,0 +1,30 @@
+"""Small helpers several rules share; rules reach them through podlint.api."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def seconds(value: float) -> str:
+    """A duration for a message: 12 -> "12", 2.5 -> "2.5", 1e6 -> "1000000"."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.3g}"
+
+
+def known_pre_stop(ctx) -> Iterator[tuple]:
+    """(container, timing) for every main container and sidecar whose preStop has
+    a known duration (sleep forms, the native sleep action, or an assumption).
+
+    The scope decision of design.md: PL302 and PL303 judge only these; a hook of
+    unknown duration gives no finding. Grace 0 is PL304's.
+    """
+    pod = ctx.pod
+    if pod.termination_grace <= 0:
+        return
+    timeline = ctx.timeline
+    for container in pod.sidecars + pod.containers:
+        if container.pre_stop is None or pod.container(container.name) is not container:
+            continue
+        timing = timeline.timing(container.name)
+        if timing is None or timing.pre_stop is None or timing.pre_stop.latest is None:
+            continue
+        yield container, timing
