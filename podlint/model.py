@@ -207,6 +207,12 @@ class Container(Located):
         return self.role == "main"
 
     @property
+    def is_patch_fragment(self) -> bool:
+        """No image: a strategic-merge patch (Kustomize `patches:`) whose base sets
+        the rest. Rules about what is missing stay quiet on such fragments."""
+        return not (self.image or "").strip()
+
+    @property
     def runs_alongside(self) -> bool:
         """Main containers and sidecars run for the pod's life; init containers do not."""
         return self.role != "init"

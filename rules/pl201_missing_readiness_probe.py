@@ -8,7 +8,9 @@ StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and Pods with
 A container serves when it declares a `containerPort`, or when a Service among
 the linted documents selects its pod and no container of that pod declares a
 port. Sidecars count only when they declare ports. Init containers, Jobs,
-CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged.
+CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged. Neither is
+a container without an `image`: a strategic-merge patch fragment whose base
+sets the probes.
 
 ## Why is this bad?
 Without a readiness probe a container is Ready as soon as it is running (or as
@@ -69,8 +71,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not pod.long_running:
         return
     for container in pod.sidecars + pod.containers:
-        if container.readiness_probe is not None:
-            continue
+        if container.readiness_probe is not None or container.is_patch_fragment:
+            continue            # a patch fragment's base object sets the probes
         serving = ctx.serving(container)
         if not serving:
             continue

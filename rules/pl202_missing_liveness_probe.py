@@ -4,7 +4,8 @@
 Flags main containers and sidecars of long-running workloads (Deployment,
 StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and Pods with
 `restartPolicy: Always`) that have no `livenessProbe`. Init containers, Jobs,
-CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged.
+CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged. Neither is a container
+without an `image`: a strategic-merge patch fragment whose base sets the probes.
 
 ## Why is this bad?
 The kubelet restarts a container when its process exits. A process that hangs
@@ -55,8 +56,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not pod.long_running:
         return
     for container in pod.sidecars + pod.containers:
-        if container.liveness_probe is not None:
-            continue
+        if container.liveness_probe is not None or container.is_patch_fragment:
+            continue            # a patch fragment's base object sets the probes
         role = "sidecar" if container.is_sidecar else "container"
         yield ctx.finding(
             container.location,

@@ -105,7 +105,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     else:
         fix = 'add lifecycle.preStop: {exec: {command: ["sleep", "5"]}}'
     for container in ctx.pod.sidecars + ctx.pod.containers:
-        if container.pre_stop is not None or not (container.image or "").strip():
+        if container.pre_stop is not None or container.is_patch_fragment:
             continue            # has one, or is a patch fragment (no image) of a linted base
         serving = ctx.serving(container)
         if not serving:

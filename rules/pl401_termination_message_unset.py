@@ -76,7 +76,7 @@ OPTIONS = {}
 
 def check(ctx: Context) -> Iterator[Finding]:
     for container in ctx.pod.all_containers:
-        if not (container.image or "").strip():
+        if container.is_patch_fragment:
             continue            # a patch fragment: the base object sets the rest
         if container.termination_message_policy == "FallbackToLogsOnError":
             continue
