@@ -298,7 +298,10 @@ def rule(rule) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the text output.")
-def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config, output, color) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs; small inputs run serially).")
+def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config, output, color,
+            jobs) -> None:
     """Predict each pod's startup and shutdown timeline, the way the kubelet runs it."""
     settings = _settings(config, no_config, kubernetes_version=kubernetes_version, assume=assume)
     from podlint.explain import run_explain
@@ -306,7 +309,8 @@ def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config,
     stream, close = _open_output(output, paths)
     try:
         code = run_explain(paths or (".",), settings, fmt, workload, stream,
-                           color=fmt == "text" and not close and use_color(color, stream))
+                           color=fmt == "text" and not close and use_color(color, stream),
+                           jobs=jobs)
     finally:
         if close:
             stream.close()
@@ -319,14 +323,16 @@ def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config,
               default="text", help="Output format.")
 @click.option("--workload", metavar="KIND/NAME", multiple=True, help="Only this workload.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
-def graph(paths, fmt, workload, output) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs; small inputs run serially).")
+def graph(paths, fmt, workload, output, jobs) -> None:
     """Print each pod's lifecycle dependency graph."""
     settings = _settings(None, True)
     from podlint.graph_cli import run_graph
 
     stream, close = _open_output(output, paths)
     try:
-        code = run_graph(paths or (".",), settings, fmt, workload, stream)
+        code = run_graph(paths or (".",), settings, fmt, workload, stream, jobs=jobs)
     finally:
         if close:
             stream.close()

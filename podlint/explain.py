@@ -114,64 +114,50 @@ def _report(err: TextIO, finding: Finding) -> None:
               f"[{finding.severity}] {printable(finding.message)}\n")
 
 
-def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
-            ) -> tuple[list[Explained], int]:
-    """Every selected workload under `paths`, explained; and the exit status."""
-    from podlint.assumptions import resolve_assumptions
+@dataclass
+class _FileExplained:
+    """What one file contributes to `explain` (built in a --jobs worker or here)."""
+    explained: list
+    summary: Any                    # podlint.crossfile.Summary
+    errors: str                     # the stderr lines of this file, in order
+    failed: bool
+    matched: list
+
+
+def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None,
+            jobs: int | None = None) -> tuple[list[Explained], int]:
+    """Every selected workload under `paths`, explained; and the exit status.
+
+    Files are explained one by one, across `jobs` worker processes like `lint`
+    (run.map_files: small inputs serially); stderr lines and workloads come out
+    in path order whatever `jobs` is."""
+    from functools import partial
+
     from podlint.crossfile import Summary, settle
-    from podlint.engine import lint_loaded
     from podlint.filter import RulePlan
-    from podlint.loader import discover, load_source
-    from podlint.model import model_document
+    from podlint.loader import discover
     from podlint.registry import all_rules
-    from podlint.run import _excluded, finding_sort_key
-    from podlint.timeline import build_timeline
+    from podlint.run import _excluded, finding_sort_key, map_files
     from podlint.workloads import WorkloadFilter
 
     err = err if err is not None else sys.stderr
     selection = WorkloadFilter(workloads)
     plan = RulePlan.build(settings, all_rules())
+    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    parts = map_files(sources, partial(_explain_file, settings=settings, plan=plan,
+                                       workloads=tuple(selection.texts)), jobs, _crashed_files)
     summary = Summary()
     status = EXIT_OK
     out: list[Explained] = []
-    for source in discover(paths):
-        if _excluded(source.path, settings.exclude):
-            continue
-        loaded = load_source(source, settings.max_file_size)
-        for finding in loaded.findings:       # PL001 (unreadable, unparsable), PL002
-            _report(err, finding)
+    for part in parts:
+        err.write(part.errors)
+        if part.failed:
             status = EXIT_ERROR
-        if loaded.skipped:
-            from podlint.reporters import printable
-            err.write(f"{printable(loaded.path)}: skipped: {printable(loaded.skipped)}\n")
-        if not loaded.documents:
-            continue
-        result = lint_loaded(loaded, settings, plan)
-        summary.merge(result.summary)
-        for finding in result.findings:       # a crashed rule (PL000) is an error here too
-            if finding.code == "PL000":
-                _report(err, finding)
-                status = EXIT_ERROR
-        starts = sorted({d.line for d in loaded.documents})
-        for document in loaded.documents:
-            workload, pod, problem = model_document(document)
-            if problem is not None:
-                _report(err, problem)
-                status = EXIT_ERROR
-                continue
-            if pod is None or not selection.selects(workload):
-                continue
-            assumptions = resolve_assumptions(settings, workload)
-            timeline = build_timeline(pod, assumptions, settings.kubernetes_version)
-            end = next((line for line in starts if line > document.line), None)
-            mine = [f for f in result.findings
-                    if f.location.path == document.path
-                    and document.line <= f.location.line and (end is None or f.location.line < end)
-                    and f.workload in (None, workload.ref) and f.code not in ("PL001",)]
-            out.append(Explained(
-                workload.kind, workload.name, workload.namespace, workload.api_version,
-                workload.path, workload.location.line, workload.location.column, timeline, mine,
-                tuple((c.name, c.role) for c in pod.all_containers)))
+        summary.merge(part.summary)
+        out.extend(part.explained)
+        for number, hit in enumerate(part.matched):
+            if hit:
+                selection.matched[number] = True
     for item in out:
         item.findings = sorted(settle(item.findings, summary), key=finding_sort_key)
     for text in selection.unmatched():
@@ -181,15 +167,84 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None
     return out, status
 
 
+def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileExplained:
+    """Load, lint and explain one file (run.map_files calls it, maybe in a worker)."""
+    import io
+
+    from podlint.assumptions import resolve_assumptions
+    from podlint.crossfile import Summary
+    from podlint.engine import lint_loaded
+    from podlint.loader import load_source
+    from podlint.model import model_document
+    from podlint.timeline import build_timeline
+    from podlint.workloads import WorkloadFilter
+
+    err = io.StringIO()
+    selection = WorkloadFilter(workloads)
+    failed = False
+    out: list[Explained] = []
+    loaded = load_source(source, settings.max_file_size)
+    for finding in loaded.findings:       # PL001 (unreadable, unparsable), PL002
+        _report(err, finding)
+        failed = True
+    if loaded.skipped:
+        from podlint.reporters import printable
+        err.write(f"{printable(loaded.path)}: skipped: {printable(loaded.skipped)}\n")
+    if not loaded.documents:
+        return _FileExplained(out, Summary(), err.getvalue(), failed, selection.matched)
+    result = lint_loaded(loaded, settings, plan)
+    for finding in result.findings:       # a crashed rule (PL000) is an error here too
+        if finding.code == "PL000":
+            _report(err, finding)
+            failed = True
+    starts = sorted({d.line for d in loaded.documents})
+    for document in loaded.documents:
+        workload, pod, problem = model_document(document)
+        if problem is not None:
+            _report(err, problem)
+            failed = True
+            continue
+        if pod is None or not selection.selects(workload):
+            continue
+        assumptions = resolve_assumptions(settings, workload)
+        timeline = build_timeline(pod, assumptions, settings.kubernetes_version)
+        end = next((line for line in starts if line > document.line), None)
+        mine = [f for f in result.findings
+                if f.location.path == document.path
+                and document.line <= f.location.line and (end is None or f.location.line < end)
+                and f.workload in (None, workload.ref) and f.code not in ("PL001",)]
+        out.append(Explained(
+            workload.kind, workload.name, workload.namespace, workload.api_version,
+            workload.path, workload.location.line, workload.location.column, timeline, mine,
+            tuple((c.name, c.role) for c in pod.all_containers)))
+    return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
+
+
+def _crashed_files(sources, reason: str) -> list[_FileExplained]:
+    """A file whose --jobs worker died: reported on stderr like a crashed rule."""
+    import io
+
+    from podlint.crossfile import Summary
+
+    out = []
+    for source in sources:
+        finding = Finding(Location(source.path, 1, 1), "PL000", "internal-error", "error",
+                          f"file not explained: {reason}"[:300])
+        buffer = io.StringIO()
+        _report(buffer, finding)
+        out.append(_FileExplained([], Summary(), buffer.getvalue(), True, []))
+    return out
+
+
 def run_explain(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
-                color: bool = False, err: TextIO | None = None) -> int:
+                color: bool = False, err: TextIO | None = None, jobs: int | None = None) -> int:
     """Explain every workload under `paths` in format `fmt`; 0, or 2 when a file
     could not be read or parsed, or a --workload matched nothing."""
     err = err if err is not None else sys.stderr
     if fmt not in FORMATS:
         err.write(f"podlint: error: unknown explain format {fmt!r}\n")
         return EXIT_ERROR
-    explained, status = collect(paths, settings, workloads, err)
+    explained, status = collect(paths, settings, workloads, err, jobs)
     from podlint.explain_render import render
     render(fmt, explained, settings, stream, color=color)
     return status

@@ -43,12 +43,12 @@ class Entry:
 
 
 def run_graph(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
-              err: TextIO | None = None) -> int:
+              err: TextIO | None = None, jobs: int | None = None) -> int:
     """Graph every workload under `paths`; 0, or 2 when a file could not be
     read or parsed, a workload could not be modelled, or no workload matched."""
     err = err if err is not None else sys.stderr
     selection = WorkloadFilter(workloads)
-    entries, status = collect(paths, settings, selection, err)
+    entries, status = collect(paths, settings, selection, err, jobs)
     for text in selection.unmatched():
         err.write(f"podlint: error: no workload matched --workload {_clean(text)}\n")
         status = EXIT_ERROR
@@ -60,42 +60,90 @@ def run_graph(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
     return status
 
 
-def collect(paths, settings: Settings, selection: "WorkloadFilter",
-            err: TextIO) -> tuple[list[Entry], int]:
-    from podlint.graph import build_graph
-    from podlint.loader import discover, load_source
-    from podlint.model import model_document
-    from podlint.run import _excluded
+@dataclass
+class _FileGraphs:
+    """What one file contributes to `graph` (built in a --jobs worker or here)."""
+    entries: list
+    errors: str                     # the stderr lines of this file, in order
+    failed: bool
+    matched: list
 
+
+def collect(paths, settings: Settings, selection: "WorkloadFilter",
+            err: TextIO, jobs: int | None = None) -> tuple[list[Entry], int]:
+    """Every selected workload's graph, file by file across `jobs` worker
+    processes like `lint` (run.map_files: small inputs serially); entries and
+    stderr lines come out in path order whatever `jobs` is."""
+    from functools import partial
+
+    from podlint.loader import discover
+    from podlint.run import _excluded, map_files
+
+    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    parts = map_files(sources, partial(_graph_file, settings=settings,
+                                       workloads=tuple(selection.texts)), jobs, _crashed_files)
     entries: list[Entry] = []
     status = EXIT_OK
-    for source in discover(paths):
-        if _excluded(source.path, settings.exclude):
-            continue
-        loaded = load_source(source, settings.max_file_size)
-        for finding in loaded.findings:
-            _report(err, finding.location, finding.code, finding.message)
+    for part in parts:
+        err.write(part.errors)
+        if part.failed:
             status = EXIT_ERROR
-        if loaded.skipped:
-            err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
-        for document in loaded.documents:
-            workload, pod, problem = model_document(document)
-            if problem is not None:
-                _report(err, problem.location, problem.code, problem.message)
-                status = EXIT_ERROR
-                continue
-            if pod is None or not selection.selects(workload):
-                continue
-            try:
-                graph = build_graph(pod)
-            except Exception as exc:        # a bug here must not lose the other workloads
-                _report(err, workload.location, "PL000",
-                        f"graph of {workload.ref} failed: {type(exc).__name__}: {exc}")
-                status = EXIT_ERROR
-                continue
-            entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
-                                 workload.location.line, workload.location.column, graph))
+        entries.extend(part.entries)
+        for number, hit in enumerate(part.matched):
+            if hit:
+                selection.matched[number] = True
     return entries, status
+
+
+def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
+    """Load one file and graph its workloads (run.map_files calls it, maybe in a worker)."""
+    import io
+
+    from podlint.graph import build_graph
+    from podlint.loader import load_source
+    from podlint.model import model_document
+    from podlint.workloads import WorkloadFilter
+
+    err = io.StringIO()
+    selection = WorkloadFilter(workloads)
+    entries: list[Entry] = []
+    failed = False
+    loaded = load_source(source, settings.max_file_size)
+    for finding in loaded.findings:
+        _report(err, finding.location, finding.code, finding.message)
+        failed = True
+    if loaded.skipped:
+        err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
+    for document in loaded.documents:
+        workload, pod, problem = model_document(document)
+        if problem is not None:
+            _report(err, problem.location, problem.code, problem.message)
+            failed = True
+            continue
+        if pod is None or not selection.selects(workload):
+            continue
+        try:
+            graph = build_graph(pod)
+        except Exception as exc:        # a bug here must not lose the other workloads
+            _report(err, workload.location, "PL000",
+                    f"graph of {workload.ref} failed: {type(exc).__name__}: {exc}")
+            failed = True
+            continue
+        entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
+                             workload.location.line, workload.location.column, graph))
+    return _FileGraphs(entries, err.getvalue(), failed, selection.matched)
+
+
+def _crashed_files(sources, reason: str) -> list[_FileGraphs]:
+    """A file whose --jobs worker died: reported on stderr like a failed graph."""
+    import io
+
+    out = []
+    for source in sources:
+        buffer = io.StringIO()
+        _report(buffer, Location(source.path, 1, 1), "PL000", f"file not graphed: {reason}"[:300])
+        out.append(_FileGraphs([], buffer.getvalue(), True, []))
+    return out
 
 
 def _report(err: TextIO, location: Location, code: str, message: str) -> None:
