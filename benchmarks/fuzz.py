@@ -345,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({stats['hangs']} hangs, {len(seen)} distinct)", flush=True)
     for signature, count in sorted(seen.items(), key=lambda kv: -kv[1]):
         print(f"  [{signature}] x{count}")
+    import shutil
+    shutil.rmtree(workdir, ignore_errors=True)
     return 1 if stats["failures"] else 0
 
 

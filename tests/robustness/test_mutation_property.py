@@ -11,9 +11,11 @@ runs the same idea for as long as you like.
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import io
 import json
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -113,7 +115,8 @@ def to_yaml(document: dict) -> str:
     return buffer.getvalue()
 
 
-WORKDIR = Path(tempfile.mkdtemp(prefix="podlint-property-"))
+WORKDIR = Path(tempfile.mkdtemp(prefix="podlint-property-"))     # hypothesis cannot use tmp_path
+atexit.register(shutil.rmtree, WORKDIR, True)
 
 
 def check_everything(text: str) -> None:
