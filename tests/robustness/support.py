@@ -25,6 +25,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+# The CI's own environment must not change the output format or colour:
+# GITHUB_ACTIONS=true picks the github format, FORCE_COLOR adds ANSI codes.
+QUIET_ENV = {"GITHUB_ACTIONS": None, "FORCE_COLOR": None, "NO_COLOR": None}
+
+
 @dataclass
 class Outcome:
     exit_code: int
@@ -38,7 +43,7 @@ class Outcome:
 def invoke(*args: str, input: str | bytes | None = None) -> Outcome:
     """Run the CLI in-process. Any exception other than SystemExit fails the test:
     that is a traceback a user would have seen."""
-    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True, env=QUIET_ENV)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback
         trace = "".join(traceback.format_exception(*result.exc_info))
@@ -51,8 +56,7 @@ def podlint(*args: str, cwd: str | os.PathLike | None = None, env: dict | None =
             prefix: tuple[str, ...] = ()) -> Outcome:
     """Run `python -m podlint` as a real process (with a timeout, so a hang fails
     the test instead of blocking CI). A traceback on stderr fails the test."""
-    full_env = dict(os.environ)
-    full_env.pop("GITHUB_ACTIONS", None)
+    full_env = {key: value for key, value in os.environ.items() if key not in QUIET_ENV}
     full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     if env:
         full_env.update(env)
