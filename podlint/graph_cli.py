@@ -384,7 +384,7 @@ def graph_document(entries: list[Entry]) -> dict:
 
 
 def render_json(entries: list[Entry], stream: TextIO) -> None:
-    json.dump(graph_document(entries), stream, indent=2, ensure_ascii=False)
+    json.dump(graph_document(entries), stream, indent=2, ensure_ascii=True)
     stream.write("\n")
 
 
