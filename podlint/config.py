@@ -141,27 +141,13 @@ def read_config_file(path: str) -> dict[str, Any]:
 
 
 def _text_depth(text: str) -> int:
-    """How deeply the YAML text nests, from libyaml's event parser (which keeps its
-    own stack and never recurses). 0 when the text does not parse: the loader
-    then reports the syntax error where it is."""
+    """How deeply the YAML text nests (stopping past the limit), before anything
+    composes it; 0 when it does not parse (the loader then reports where)."""
     if text.count("[") + text.count("{") + text.count("\n") < MAX_CONFIG_DEPTH:
         return 0
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+    from podlint.loader import deepest_nesting
 
-    depth = deepest = 0
-    try:
-        for event in YAML(typ="safe").parse(text):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                deepest = max(deepest, depth)
-                if deepest > MAX_CONFIG_DEPTH:
-                    break
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except Exception:
-        return 0
-    return deepest
+    return deepest_nesting(text, MAX_CONFIG_DEPTH)[0]
 
 
 def _expanded_shape(value: Any, limit: int) -> tuple[int, int]:

@@ -323,23 +323,37 @@ def _nesting_too_deep(text: str) -> tuple[int, int, str] | None:
     # 28 s on a 10 MB file of 1 KB lines; splitting is 0.08 s.)
     if opens <= MAX_NESTING // 2 and max(map(len, text.split("\n"))) < MAX_NESTING // 4:
         return None
+    depth, mark = deepest_nesting(text, MAX_NESTING)
+    if depth > MAX_NESTING:
+        return (mark.line + 1, mark.column + 1,
+                f"nesting is deeper than {MAX_NESTING:,} levels; file not read")
+    return None
+
+
+def deepest_nesting(text: str, limit: int) -> tuple[int, Any]:
+    """(depth, mark) of the deepest collection of a YAML text, stopping as soon as
+    it passes `limit`; (0, None) when the text does not parse (whoever composes it
+    reports the syntax error where it is). libyaml's event parser keeps its own
+    stack and never recurses, so this is safe on any nesting. Shared with the
+    config reader."""
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-    depth = 0
+    depth = deepest = 0
+    mark = None
     try:
         for event in YAML(typ="safe").parse(text):
             if isinstance(event, CollectionStartEvent):
                 depth += 1
-                if depth > MAX_NESTING:
-                    mark = event.start_mark
-                    return (mark.line + 1, mark.column + 1,
-                            f"nesting is deeper than {MAX_NESTING:,} levels; file not read")
+                if depth > deepest:
+                    deepest, mark = depth, event.start_mark
+                    if deepest > limit:
+                        break
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
     except Exception:
-        return None         # a syntax error: the normal path reports it where it is
-    return None
+        return 0, None
+    return deepest, mark
 
 
 def _too_many_nodes(text: str) -> tuple[int, int, str] | None:
@@ -779,12 +793,8 @@ def _key_identity(node) -> Any:
     return value
 
 
-_STANDARD_TAG = re.compile(r"^tag:yaml\.org,2002:(str|int|float|bool|null|map|seq|omap|set|"
-                           r"timestamp|binary|merge|value)$")
-
-
 # The resolved and the `!!str`-style tags, as ruamel stores them (Tag.suffix with no
-# handle): a node whose tag is one of these needs no string conversion or regex.
+# handle): a node whose tag is one of these needs no string conversion.
 _STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
     "str", "int", "float", "bool", "null", "map", "seq", "omap", "set", "timestamp", "binary",
     "merge", "value"))
@@ -800,7 +810,7 @@ def _check_tags(root) -> None:
         ctag = node.ctag
         if ctag is None or ctag.handle is not None or ctag.suffix not in _STANDARD_TAGS:
             tag = node.tag if isinstance(node.tag, str) else getattr(node.tag, "value", None)
-            if tag and tag != "!" and not _STANDARD_TAG.match(tag):
+            if tag and tag != "!" and tag not in _STANDARD_TAGS:
                 mark = node.start_mark
                 raise _DocumentProblem(mark.line + 1, mark.column + 1,
                                        f"YAML tag {_short(tag)} is not plain data: Kubernetes "
