@@ -33,8 +33,9 @@ class Summary:
         self._index = None
         self._selectors = None
 
-    _index: dict | None = None
-    _selectors: dict | None = None
+    # lookup tables built on first use and dropped by merge(): not part of the data
+    _index: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _selectors: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def services_selecting(self, labels: dict) -> list[tuple[str | None, tuple[tuple[str, str], ...]]]:
         """The Services that may select a pod with these labels: those whose first

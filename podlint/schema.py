@@ -195,19 +195,17 @@ def _schema_file_name(api_version: Any, kind: Any) -> tuple[str, str, str] | Non
 @functools.lru_cache(maxsize=1)
 def _validator_class():
     from jsonschema import Draft202012Validator, validators
+
+    from podlint.schema_fast import kubernetes_boolean, kubernetes_string
     from ruamel.yaml.scalarbool import ScalarBoolean
 
     base = Draft202012Validator.TYPE_CHECKER
 
     def is_string(checker, instance):
-        # Kubernetes' YAML-to-JSON step turns unquoted dates/timestamps into
-        # strings; ruamel gives datetime.date / datetime.datetime / TimeStamp.
-        return isinstance(instance, (str, datetime.date))
+        return kubernetes_string(instance)
 
     def is_boolean(checker, instance):
-        # ruamel.yaml gives ScalarBoolean (an int subclass, not bool) for
-        # anchored booleans (`&x true`).
-        return isinstance(instance, (bool, ScalarBoolean))
+        return kubernetes_boolean(instance)
 
     def is_integer(checker, instance):
         return not isinstance(instance, ScalarBoolean) and base.is_type(instance, "integer")

@@ -83,11 +83,15 @@ _SCALAR_BOOLEAN = _scalar_boolean()
 _BOOLS = (bool, _SCALAR_BOOLEAN)
 
 
-def _is_string(x: Any) -> bool:
+def kubernetes_string(x: Any) -> bool:
+    """A JSON string to Kubernetes: its YAML-to-JSON step turns unquoted dates and
+    timestamps (datetime.date / datetime / ruamel's TimeStamp) into strings.
+    podlint.schema's jsonschema type checker uses the same test."""
     return isinstance(x, (str, datetime.date))
 
 
-def _is_boolean(x: Any) -> bool:
+def kubernetes_boolean(x: Any) -> bool:
+    """bool, or ruamel's ScalarBoolean (an int subclass) for anchored booleans."""
     return isinstance(x, _BOOLS)
 
 
@@ -115,7 +119,7 @@ def _is_null(x: Any) -> bool:
 
 
 _TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": _is_string, "boolean": _is_boolean, "integer": _is_integer,
+    "string": kubernetes_string, "boolean": kubernetes_boolean, "integer": _is_integer,
     "number": _is_number, "object": _is_object, "array": _is_array, "null": _is_null,
 }
 
@@ -248,7 +252,7 @@ def _type_check(types: Any) -> Check:
         return lambda x, depth: isinstance(x, dict) or (nullable and x is None)
     if names in (["string"], ["string", "null"], ["null", "string"]):
         nullable = "null" in names
-        return lambda x, depth: (type(x) is str or _is_string(x)) or (nullable and x is None)
+        return lambda x, depth: (type(x) is str or kubernetes_string(x)) or (nullable and x is None)
     if names in (["array"], ["array", "null"], ["null", "array"]):
         nullable = "null" in names
         return lambda x, depth: isinstance(x, list) or (nullable and x is None)
