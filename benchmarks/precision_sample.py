@@ -353,8 +353,16 @@ def scope_key(path: str, corpus: str) -> tuple[str, str]:
     return head, name.rsplit("__", 1)[0] if "__" in name else ""
 
 
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def idle_container(container: dict) -> bool:
-    words = " ".join(str(x) for x in (container.get("command") or []) + (container.get("args") or [])
+    words = " ".join(str(x) for x in as_list(container.get("command")) + as_list(container.get("args"))
                      if isinstance(x, (str, int)))
     image = str(container.get("image") or "")
     if re.search(r"\bsleep (infinity|inf|\d{4,})\b", words):
@@ -376,7 +384,7 @@ def finding_pattern(finding: dict, obj: dict | None, services: list, corpus: str
                  or labels.get("component") in CONTROL_PLANE_COMPONENTS)):
         return "control-plane static Pod (kube-system)"
     containers = [c for key in ("initContainers", "containers")
-                  for c in (pod_spec.get(key) or []) if isinstance(c, dict)]
+                  for c in as_list(pod_spec.get(key)) if isinstance(c, dict)]
     container = next((c for c in containers if c.get("name") == finding.get("container")), None)
     if container is not None and idle_container(container) and code in (
             "PL201", "PL202", "PL301", "PL304", "PL401"):
@@ -435,7 +443,7 @@ def patterns(findings: list[dict], corpus: str) -> str:
             continue
         kind, _, name = (finding.get("workload") or "").partition("/")
         obj = next((o for o in objects.get(finding["path"], [])
-                    if o.get("kind") == kind and str((o.get("metadata") or {}).get("name")) == name),
+                    if o.get("kind") == kind and str(as_dict(o.get("metadata")).get("name")) == name),
                    None) if kind else None
         counts[(finding["code"], finding["severity"],
                 finding_pattern(finding, obj, services, corpus))] += 1

@@ -91,3 +91,75 @@ def test_fail_share_counts_explain_workloads_and_states_its_definition():
                   if any(f["severity"] in ("warning", "error") for f in w["findings"]))
     assert f"**{failing} of {len(workloads)} workloads fail (" in result.stdout
     assert "Definition: the workloads are the entries of `podlint explain CORPUS -f json`" in result.stdout
+
+
+def test_patterns_sort_findings_into_the_review_patterns(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "repo-a").mkdir(parents=True)
+    (corpus / "repo-b").mkdir()
+    # a kubeadm-style static Pod, an idle utility Pod, and a web Deployment whose only
+    # matching Service lives in another repository's folder
+    (corpus / "repo-a" / "manifests__etcd.yaml").write_text("""\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd
+  namespace: kube-system
+  labels: {component: etcd, tier: control-plane}
+spec:
+  hostNetwork: true
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.9-0
+    command: [etcd]
+    volumeMounts: [{name: data, mountPath: /var/lib/etcd}]
+  volumes:
+  - name: data
+    hostPath: {path: /var/lib/etcd, type: DirectoryOrCreate}
+""", encoding="utf-8")
+    (corpus / "repo-a" / "manifests__tools.yaml").write_text("""\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tools
+spec:
+  containers:
+  - name: tools
+    image: curlimages/curl:8.5.0
+    command: [sleep, infinity]
+""", encoding="utf-8")
+    (corpus / "repo-a" / "manifests__web.yaml").write_text("""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+""", encoding="utf-8")
+    (corpus / "repo-b" / "svc.yaml").write_text("""\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+""", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(SCRIPT), "--corpus", str(corpus), "--patterns"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {tuple(cell.strip() for cell in line.strip("|").split("|")[:3]): line
+            for line in result.stdout.splitlines() if line.startswith("| PL")}
+    assert ("PL505", "warning", "control-plane static Pod (kube-system)") in rows
+    assert ("PL202", "info", "idle container (sleep, pause, scratch)") in rows
+    assert [key for key in rows if key[0] == "PL201"] == [
+        ("PL201", "warning", "declared port; nearest matching Service: other repository")]
