@@ -4,13 +4,16 @@ same for their plugins)."""
 from podlint.context import Context
 from podlint.deprecations import Deprecation
 from podlint.deprecations import status as deprecation_status
+from podlint.deprecations import successor as successor_schema
 from podlint.finding import Condition, Finding, Location
 from podlint.rulekit import known_pre_stop, seconds
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
                            Hook, Pod, Port, Probe, Reference, Volume, VolumeMount, as_int, as_str)
-from podlint.workloads import (RUN_TO_COMPLETION_KINDS, Workload, item_position, key_position,
-                               object_identity, value_position)
+from podlint.workloads import (ALWAYS_RESTART_KINDS, LABEL_SELECTOR_KINDS, MAP_SELECTOR_KINDS,
+                               RUN_TO_COMPLETION_KINDS, Strategy, Workload, item_position,
+                               key_position, object_identity, object_is_patch, object_is_whole,
+                               value_position)
 from podlint.schema import SchemaViolation, schema_version_for, validate_document
 
 __all__ = [
@@ -20,6 +23,9 @@ __all__ = [
     "RUN_TO_COMPLETION_KINDS", "Reference", "Volume", "VolumeMount", "Workload", "as_int",
     "as_str", "known_pre_stop", "seconds", "item_position", "key_position", "object_identity", "value_position",
 ]
+# Kinds and object shape (workloads.py).
+__all__ += ["ALWAYS_RESTART_KINDS", "LABEL_SELECTOR_KINDS", "MAP_SELECTOR_KINDS", "Strategy",
+            "object_is_patch", "object_is_whole"]
 # PL003 (schema) and PL004 (deprecated apiVersions) read these.
-__all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for",
+__all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for", "successor_schema",
             "validate_document"]

@@ -193,6 +193,7 @@ class Container(Located):
     references: tuple[Reference, ...]
     location: Location                  # the list item (- name: ...)
     raw: Any
+    in_whole: bool = False              # the object is marked whole (Workload.is_whole)
 
     @property
     def is_init(self) -> bool:
@@ -208,9 +209,11 @@ class Container(Located):
 
     @property
     def is_patch_fragment(self) -> bool:
-        """No image: a strategic-merge patch (Kustomize `patches:`) whose base sets
-        the rest. Rules about what is missing stay quiet on such fragments."""
-        return not (self.image or "").strip()
+        """No image, in an object not marked whole (Workload.is_whole): a
+        strategic-merge patch (Kustomize `patches:`) whose base sets the rest, so
+        rules about what is missing stay quiet. In a whole object an image-less
+        container is a mistake the API rejects (PL012), not a fragment."""
+        return not self.in_whole and not (self.image or "").strip()
 
     @property
     def runs_alongside(self) -> bool:
@@ -338,9 +341,10 @@ def build_pod(workload: Workload) -> Pod | None:
     if not grace_explicit:
         grace = DEFAULT_GRACE_SECONDS
 
-    init = tuple(_container(item, index, "initContainers", spec, path, what)
+    in_whole = workload.is_whole
+    init = tuple(_container(item, index, "initContainers", spec, path, what, in_whole)
                  for index, item in enumerate(_seq(spec, "initContainers", path, spec_loc, what)))
-    main = tuple(_container(item, index, "containers", spec, path, what)
+    main = tuple(_container(item, index, "containers", spec, path, what, in_whole)
                  for index, item in enumerate(_seq(spec, "containers", path, spec_loc, what)))
     volumes = tuple(_volume(item, index, spec, path, what)
                     for index, item in enumerate(_seq(spec, "volumes", path, spec_loc, what)))
@@ -368,7 +372,8 @@ def _string_map(metadata: Any, key: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items() if isinstance(k, str) and v is not None}
 
 
-def _container(item: Any, index: int, list_key: str, spec: Any, path: str, what: str) -> Container:
+def _container(item: Any, index: int, list_key: str, spec: Any, path: str, what: str,
+               in_whole: bool = False) -> Container:
     seq = spec[list_key]
     here = item_position(seq, index, path, position(seq, path))
     where = f"{what}.{list_key}[{index}]"
@@ -431,7 +436,7 @@ def _container(item: Any, index: int, list_key: str, spec: Any, path: str, what:
         termination_message_path=as_str(item.get("terminationMessagePath")) or DEFAULT_TERMINATION_MESSAGE_PATH,
         termination_message_policy=as_str(item.get("terminationMessagePolicy")) or "File",
         restart_policy=restart_policy, references=tuple(_env_references(item, path, here, where)),
-        location=here, raw=item)
+        location=here, raw=item, in_whole=in_whole)
 
 
 _DIGEST = re.compile(r"@sha256:[0-9a-f]+$")
