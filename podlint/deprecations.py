@@ -110,7 +110,8 @@ _ROWS: tuple[tuple[str, str, tuple[int, int] | None, tuple[int, int] | None, str
     (_FC + "/v1beta1", "PriorityLevelConfiguration", (1, 23), (1, 26), _FC + "/v1",
      "v1 needs 1.29+ (guide: v1beta2; on 1.26-1.28 use v1beta3); assuredConcurrencyShares -> nominalConcurrencyShares"),
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler", (1, 23), (1, 26), "autoscaling/v2",
-     "targetAverageUtilization -> target.type: Utilization + target.averageUtilization"),
+     "no field changes: v2beta2 already uses metrics[].resource.target and behavior, so only "
+     "the apiVersion moves (the guide: \"No notable changes\")"),
     # --- v1.27 ---
     ("storage.k8s.io/v1beta1", "CSIStorageCapacity", (1, 24), (1, 27), "storage.k8s.io/v1", ""),
     # --- v1.29 ---
@@ -159,3 +160,53 @@ def status(api_version: str, kind: str, target: tuple[int, int]) -> tuple[str, D
     if d.deprecated_in is not None and t >= d.deprecated_in:
         return ("deprecated", d)
     return None
+
+
+# Removed apiVersions whose successor has the same shape, so PL003 validates the
+# object against the successor's schema instead of skipping it (a removed
+# apiVersion must not hide a typo). Each entry lists what the move itself
+# changes, which PL003 leaves to PL004's hint: ("missing", parent json path,
+# field) for a field the successor requires, ("unknown", json path) for a field
+# the successor dropped. Moves that reshape the object (HPA v2beta1, Ingress,
+# CRD and webhook v1beta1, CSR, EndpointSlice, Event) are not listed: every
+# migrated field would be reported.
+_APPS_MOVE = (("missing", "spec", "selector"),)
+SUCCESSOR_SCHEMA: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("extensions/v1beta1", "Deployment"): _APPS_MOVE + (("unknown", "spec.rollbackTo"),),
+    ("apps/v1beta1", "Deployment"): _APPS_MOVE + (("unknown", "spec.rollbackTo"),),
+    ("apps/v1beta2", "Deployment"): _APPS_MOVE,
+    ("extensions/v1beta1", "DaemonSet"): _APPS_MOVE + (("unknown", "spec.templateGeneration"),),
+    ("apps/v1beta2", "DaemonSet"): _APPS_MOVE + (("unknown", "spec.templateGeneration"),),
+    ("extensions/v1beta1", "ReplicaSet"): _APPS_MOVE,
+    ("apps/v1beta2", "ReplicaSet"): _APPS_MOVE,
+    ("apps/v1beta1", "StatefulSet"): _APPS_MOVE,
+    ("apps/v1beta2", "StatefulSet"): _APPS_MOVE,
+    ("batch/v1beta1", "CronJob"): (),
+    ("batch/v2alpha1", "CronJob"): (),
+    ("policy/v1beta1", "PodDisruptionBudget"): (),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): (),
+    ("networking.k8s.io/v1beta1", "IngressClass"): (),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): (),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): (),
+    ("rbac.authorization.k8s.io/v1beta1", "Role"): (),
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): (),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"): (),
+    ("storage.k8s.io/v1beta1", "StorageClass"): (),
+    ("storage.k8s.io/v1beta1", "CSIDriver"): (),
+    ("storage.k8s.io/v1beta1", "CSINode"): (),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment"): (),
+    ("storage.k8s.io/v1beta1", "CSIStorageCapacity"): (),
+    ("coordination.k8s.io/v1beta1", "Lease"): (),
+    ("apiregistration.k8s.io/v1beta1", "APIService"): (),
+    ("node.k8s.io/v1beta1", "RuntimeClass"): (),
+}
+
+
+def successor(api_version: str, kind: str) -> tuple[str, tuple[tuple[str, ...], ...]] | None:
+    """(successor apiVersion, what the move changes) when PL003 should validate a
+    removed apiVersion against its successor's schema, else None."""
+    moves = SUCCESSOR_SCHEMA.get((api_version, kind))
+    row = _BY_KEY.get((api_version, kind))
+    if moves is None or row is None or row.replacement is None:
+        return None
+    return row.replacement, moves

@@ -10,18 +10,31 @@ such as `livenesProbe`), a value of the wrong type (`containerPort: "80"`,
 
 A strategic-merge patch (a Kustomize `patches:` file) is not a whole object and
 lacks required fields by design: in a document that uses a patch directive
-(`$patch`, `$setElementOrder/...`) or that carries a pod template in which no
-container names an `image`, missing required fields are not reported (unknown
-fields and wrong types still are), and the directives themselves are not
-unknown fields.
+(`$patch`, `$setElementOrder/...`), or that is not marked whole and carries a
+pod template in which no container names an `image`, missing required fields
+are not reported (unknown fields and wrong types still are), and the directives
+themselves are not unknown fields. A named Pod, and a controller with both
+`spec.selector` and a pod template, are whole objects: a patch names its
+target but repeats neither (PL012 then reports an image-less container).
 
 Likewise a workload with neither `spec.selector` nor pod template labels is a
 Kustomize base whose `commonLabels` add both when it is built: its missing
 selector is not reported.
 
-Custom resources (CRDs), unknown kinds and apiVersions that the target version
-no longer serves have no schema and are skipped without a finding (PL004
-reports the removed apiVersions). `--no-schema` (config `schema: false`) turns
+Custom resources (CRDs), unknown kinds (OpenShift's DeploymentConfig among
+them) and apiVersions that the target version never served have no schema and
+are skipped without a finding. A removed apiVersion whose successor has the
+same shape (`extensions/v1beta1`, `apps/v1beta1`, `apps/v1beta2` workloads ->
+`apps/v1`; `batch/v1beta1` CronJob -> `batch/v1`; `policy/v1beta1`
+PodDisruptionBudget -> `policy/v1`; `autoscaling/v2beta2` -> `autoscaling/v2`;
+RBAC, storage, scheduling and other v1beta1 kinds -> v1) is validated against
+the successor's schema, so PL004 never hides a typo; the message says so (so is
+a deprecated one on a target older than 1.25, whose schema podlint does not ship). What
+the move itself changes is left to PL004's hint: the `apiVersion` value, the
+`spec.selector` that apps/v1 requires, and the fields it dropped
+(`spec.rollbackTo`, `spec.templateGeneration`). Moves that reshape the object
+(HPA v2beta1, Ingress, CRD, webhook and CSR v1beta1) are not validated: every
+migrated field would be reported. `--no-schema` (config `schema: false`) turns
 the rule off.
 
 The schemas come from the `kubernetes-validate` package, which ships the
@@ -53,6 +66,22 @@ spec:
         - name: app
           image: nginx:1.27
           livenesProbe: {httpGet: {path: /, port: 80}}  # [PL003]
+---
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: example/report:1.0
+              args: [--full]
+              resource: {limits: {memory: 128Mi}}  # [PL003]
 ```
 
 Use instead:
@@ -80,8 +109,8 @@ spec:
 import re
 from collections.abc import Iterator
 
-from podlint.api import (Context, Finding, Location, key_position, schema_version_for,
-                         validate_document)
+from podlint.api import (Context, Finding, Location, deprecation_status, key_position,
+                         object_is_patch, schema_version_for, successor_schema, validate_document)
 
 CODE = "PL003"
 NAME = "schema-violation"
@@ -121,16 +150,30 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     target = f"{ctx.kubernetes_version[0]}.{ctx.kubernetes_version[1]}"
     violations = validate_document(data, api_version, kind, target)
+    moves: tuple = ()
+    via = ""
+    if violations is None:
+        # A removed apiVersion has no schema of its own: validate against its
+        # successor's, minus what the move itself changes (PL004's to report).
+        # (Also a deprecated one on a target older than the oldest schema podlint ships.)
+        successor = successor_schema(api_version, kind) \
+            if deprecation_status(api_version, kind, ctx.kubernetes_version) else None
+        if successor is None:
+            return
+        new_version, moves = successor
+        violations = validate_document(data, new_version, kind, target)
+        violations = [v for v in violations or () if not _version_move(v, moves)]
+        via = f" (checked against {new_version}, which replaces {api_version})"
     if not violations:
         return
-    note = _schema_note(target, schema_version_for(target))
+    note = _schema_note(target, schema_version_for(target)) + via
     patch = None
     for violation in violations:
         if violation.message.startswith('unknown field "$'):
             continue            # a patch directive ($patch: delete), not a typo
         if violation.message.startswith("missing required field"):
             if patch is None:
-                patch = looks_like_patch(data, kind)
+                patch = object_is_patch(data, kind)
             if patch:
                 continue
             if violation.json_path == "spec" and violation.message.endswith('"selector"') \
@@ -174,38 +217,20 @@ def _key_location(data, json_path: str, path: str) -> Location | None:
     return None if found == fallback else found
 
 
-POD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                       "ReplicationController", "Job", "CronJob", "PodTemplate"})
-
-
-def looks_like_patch(data, kind: str) -> bool:
-    """A strategic-merge patch (Kustomize `patches:`) rather than a whole object.
-
-    True when the document uses a patch directive (`$patch`, `$setElementOrder/...`,
-    `$retainKeys`, ...) or when it carries a pod but no container of it names an
-    image: a complete pod template always has images, a patch that tunes
-    resources or adds a nodeSelector has none. Such a document lacks required
-    fields by design, so only those are not reported.
-    """
-    images = False
-    stack, seen = [(data, 0)], 0
-    while stack:
-        node, depth = stack.pop()
-        seen += 1
-        if seen > 20_000 or depth > 40:
-            return False
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(key, str) and key.startswith("$"):
-                    return True
-                if key in ("containers", "initContainers") and isinstance(value, list):
-                    images = images or any(isinstance(c, dict) and isinstance(c.get("image"), str)
-                                           and c["image"].strip() for c in value)
-                if isinstance(value, (dict, list)):
-                    stack.append((value, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
-    return kind in POD_KINDS and not images
+def _version_move(violation, moves) -> bool:
+    """A violation that only says "this is the old apiVersion": the apiVersion value
+    itself, a field the successor requires (`spec.selector` of apps/v1) or one
+    it dropped (`spec.rollbackTo`)."""
+    if violation.json_path == "apiVersion":
+        return True
+    for move in moves:
+        if move[0] == "missing" and violation.json_path == move[1] \
+                and violation.message == f'missing required field "{move[2]}"':
+            return True
+        if move[0] == "unknown" and violation.json_path == move[1] \
+                and violation.message.startswith("unknown field"):
+            return True
+    return False
 
 
 def labels_injected(data) -> bool:
