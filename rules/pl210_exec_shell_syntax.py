@@ -162,10 +162,17 @@ def _plain_problem(argv: tuple[str, ...], end: int) -> tuple[int, str, str] | No
     """Shell syntax in argv[0:end], which no shell interprets."""
     program = _base(argv[0])
     if re.search(r"\s", argv[0].strip()):
-        parts = argv[0].split() + list(argv[1:end])
+        # A shell command line in one string: `sh -c` runs it as written. Splitting
+        # it into words is offered only when no word would be shell syntax, which
+        # this rule would flag again (a | or $VAR is no operator outside a shell).
+        parts = tuple(argv[0].split()) + tuple(argv[1:end])
+        hint = "run it in a shell: " + _as_shell(argv[:end])
+        if _plain_problem(parts, len(parts)) is None and not any(
+                "'" in part or '"' in part for part in parts):
+            hint += "; or, as it uses no shell syntax, give each word its own element: " \
+                + json.dumps(list(parts))
         return (0, f"runs a binary named {_shown(argv[0])}: an exec command is not split on "
-                   "spaces, so there is no such program",
-                "give each word its own element: " + json.dumps(parts))
+                   "spaces, so there is no such program", hint)
     own_syntax = program in INTERPRETERS
     skip_next = False
     seen_exec = False
