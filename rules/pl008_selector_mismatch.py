@@ -209,8 +209,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     if not requirements:
         if not plain_map and isinstance(selector, dict):
+            stray = [k for k in selector if k not in ("matchLabels", "matchExpressions")]
+            detail = (f" (its key {stray[0]} is not a matchLabels entry: labels go under "
+                      "matchLabels)") if stray else ""
             yield ctx.finding(
-                where, f"{kind} has an empty spec.selector, which the API server rejects "
+                where, f"{kind} has an empty spec.selector{detail}, which the API server rejects "
                 "(\"empty selector is invalid\"): the object is never created",
                 hint="select the template's labels with spec.selector.matchLabels")
         return                                  # an empty map is defaulted from the labels
