@@ -337,6 +337,81 @@ def test_corpus_deployment_configs_are_linted():
     folder = CORPUS / "stackrox__kube-linter"
     settings = settings_from_mapping({"select": ["PL008"]}, all_rules())
     result = lint_paths([str(folder / "tests__checks__mismatching-selector.yml")], settings, jobs=1)
-    refs = sorted({f.workload for f in result.findings if f.code == "PL008"})
-    assert refs == ["Deployment/dont-fire-deployment", "DeploymentConfig/dont-fire-deploymentconfig"] \
-        or any(r.startswith("DeploymentConfig/") for r in refs)
+    got = sorted((f.location.line, f.workload) for f in result.findings if f.code == "PL008")
+    assert got == [(41, "Deployment/app1"), (53, "DeploymentConfig/app2")]
+
+
+# --------------------------------------------------------------------------- robustness
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+MY_CODES = ["PL003", "PL007", "PL008", "PL009", "PL010", "PL011", "PL012", "PL212"]
+ROBUST_BASE = {
+    "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+    "spec": {
+        "minReadySeconds": 10, "progressDeadlineSeconds": 5,
+        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}},
+        "selector": {"matchLabels": {"app": "web"},
+                     "matchExpressions": [{"key": "tier", "operator": "In", "values": ["a"]}]},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {
+                "restartPolicy": "Never",
+                "initContainers": [{"name": "i", "image": "busybox", "restartPolicy": "Never"}],
+                "containers": [{"name": "app", "restartPolicy": "Always",
+                                "readinessProbe": {"httpGet": {"host": "localhost", "port": 80}}}],
+                "ephemeralContainers": [{"name": "dbg", "image": "busybox"}],
+            },
+        },
+    },
+}
+ROBUST_PATHS = [
+    ("kind",), ("metadata",), ("metadata", "name"), ("spec",), ("spec", "selector"),
+    ("spec", "selector", "matchLabels"), ("spec", "selector", "matchLabels", "app"),
+    ("spec", "selector", "matchExpressions"), ("spec", "selector", "matchExpressions", 0),
+    ("spec", "selector", "matchExpressions", 0, "values"), ("spec", "minReadySeconds"),
+    ("spec", "progressDeadlineSeconds"), ("spec", "strategy"), ("spec", "strategy", "rollingUpdate"),
+    ("spec", "template", "metadata"), ("spec", "template", "metadata", "labels"),
+    ("spec", "template", "spec", "restartPolicy"), ("spec", "template", "spec", "ephemeralContainers"),
+    ("spec", "template", "spec", "containers", 0, "image"),
+    ("spec", "template", "spec", "containers", 0, "restartPolicy"),
+    ("spec", "template", "spec", "containers", 0, "readinessProbe", "httpGet", "host"),
+    ("spec", "template", "spec", "initContainers", 0, "restartPolicy"),
+]
+ROBUST_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
+              st.text(max_size=8), st.sampled_from(["Always", "Never", "::1", "", "Job", "CronJob",
+                                                    "DeploymentConfig", "$patch"])),
+    lambda children: st.one_of(st.lists(children, max_size=3),
+                               st.dictionaries(st.text(max_size=6), children, max_size=3)),
+    max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(ROBUST_PATHS), ROBUST_VALUES), min_size=1, max_size=4))
+def test_api_rules_never_crash_whatever_the_field_types(changes):
+    import copy
+    from podlint.config import settings_from_mapping
+    from podlint.registry import all_rules
+    from podlint.run import lint_text
+    document = copy.deepcopy(ROBUST_BASE)
+    for path, value in sorted(changes, key=lambda c: len(c[0])):
+        node = document
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    settings_ = settings_from_mapping({"select": MY_CODES}, all_rules())
+    assert [f for f in lint_text(json.dumps(document), settings_) if f.code == "PL000"] == []
+
+
+def test_the_robustness_base_triggers_every_new_rule():
+    from podlint.config import settings_from_mapping
+    from podlint.registry import all_rules
+    from podlint.run import lint_text
+    settings_ = settings_from_mapping({"select": MY_CODES, "kubernetes-version": "1.33"}, all_rules())
+    codes = {f.code for f in lint_text(json.dumps(ROBUST_BASE), settings_)}
+    assert {"PL007", "PL008", "PL009", "PL010", "PL011", "PL012", "PL212"} <= codes
