@@ -21,7 +21,10 @@ It also flags selectors the API server refuses outright:
 
 A missing selector is not this rule's: apps/v1 requires it (PL003), older
 versions and ReplicationControllers default it from the template labels. A
-selector whose syntax is wrong (an unknown operator) is not judged.
+selector whose syntax is wrong (an unknown operator) is not judged. A Kustomize
+base whose template labels come only from a `labels:` transformer with
+`includeTemplates: true` is judged as written; lint the built output
+(`kustomize build | podlint lint -`) or suppress PL008 on that base.
 
 ## Why is this bad?
 The API server rejects the object ("`selector` does not match template
