@@ -6,8 +6,9 @@ it: a Job or CronJob whose pods would restart `Always` (set so, or left out:
 a pod's `restartPolicy` defaults to `Always`, and the API server validates the
 Job after defaulting), and a Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController or OpenShift DeploymentConfig whose template says
-`OnFailure` or `Never`. The finding points at `restartPolicy:`, or at the
-template's `spec:` when the field is missing.
+`OnFailure` or `Never`; and, for a Pod or PodTemplate, a value that is none of
+`Always`, `OnFailure`, `Never` (a lowercase `always`). The finding points at
+the value, or at the template's `spec:` when the field is missing.
 
 A Kustomize patch of a Job (no container names an image, see PL003) is not
 judged when it leaves `restartPolicy` out: its base sets it.
@@ -81,6 +82,7 @@ spec:
 - Kubernetes source: pkg/apis/core/validation, ValidatePodTemplateSpecForRC (ReplicationController)
 - OpenShift source: openshift/origin pkg/apps/apis/apps/validation, ValidateDeploymentConfigSpec
   (calls ValidatePodTemplateSpecForRC)
+- Kubernetes source: pkg/apis/core/validation/validation.go, validateRestartPolicy (the three values)
 - Kubernetes source: pkg/apis/core/v1/defaults.go, SetDefaults_PodSpec (restartPolicy defaults to Always)
 """
 from collections.abc import Iterator
@@ -122,7 +124,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"{kind} pod template sets restartPolicy {value}, which a {kind} rejects "
             "(supported: OnFailure, Never); the object is never created",
             hint="use restartPolicy: Never (or OnFailure to retry in the same pod)")
-    elif kind in ALWAYS_RESTART_KINDS:
+    elif kind not in ALWAYS_RESTART_KINDS:
+        if value is None or value in ("Always", "OnFailure", "Never"):
+            return
+        yield ctx.finding(
+            pod.where("restartPolicy", value=True),
+            f"{kind} sets restartPolicy {value}, which is not a restart policy "
+            "(Always, OnFailure or Never); the API server rejects the object",
+            hint="spell it Always, OnFailure or Never")
+    else:
         if value is None or value == "Always":
             return
         yield ctx.finding(
