@@ -192,7 +192,11 @@ def rule_index() -> dict[str, RuleSpec]:
 
 
 def resolve_selector(selector: str) -> list[RuleSpec]:
-    """A code (PL301), a prefix (PL3, PL, ALL) or a name (missing-prestop) -> rules."""
+    """A code (PL301), a prefix (PL3, PL, ALL) or a name (missing-prestop) -> rules.
+
+    Every rule the selector covers, opt-in ones included: right for `ignore`,
+    per-path ignores and suppressions. Turning rules on goes through
+    `resolve_selection`, which leaves opt-in rules out of prefixes."""
     selector = selector.strip()
     if selector.upper() == "ALL":
         return list(all_rules())
@@ -203,3 +207,24 @@ def resolve_selector(selector: str) -> list[RuleSpec]:
     if re.match(r"^[A-Z]{2,4}\d{0,3}$", upper):
         return [spec for spec in all_rules() if spec.code.startswith(upper)]
     return []
+
+
+def exact_rule(selector: str) -> RuleSpec | None:
+    """The rule a selector names exactly (its code, any case, or its name), else None."""
+    selector = selector.strip()
+    index = rule_index()
+    spec = index.get(selector)
+    if spec is None and re.match(r"^[A-Za-z]{2,4}\d{3}$", selector):
+        spec = index.get(selector.upper())
+    return spec
+
+
+def resolve_selection(selector: str) -> list[RuleSpec]:
+    """What `select`/`extend-select` turn on: opt-in rules (DEFAULT = False) only
+    when named by their exact code or name, never through a prefix, a group or
+    ALL. `--select PL5` must not switch on PL507 behind the user's back (ruff
+    keeps preview rules out of prefix selections the same way)."""
+    spec = exact_rule(selector)
+    if spec is not None:
+        return [spec]
+    return [spec for spec in resolve_selector(selector) if spec.default]

@@ -46,7 +46,14 @@ def _in_repo(monkeypatch):
 
 
 def run(*paths: str, select=VOLUME_RULES):
-    return lint_paths(paths, Settings(select=select, report_unused_ignores=True), jobs=1)
+    return lint_paths(paths, Settings(select=select), jobs=1)
+
+
+def every_rule() -> tuple[str, ...]:
+    """Every rule by its code: ALL leaves the opt-in rules out."""
+    from podlint.registry import all_rules
+
+    return tuple(spec.code for spec in all_rules())
 
 
 def rendered(fmt: str, result, color: bool = False) -> str:
@@ -216,7 +223,7 @@ SARIF_RUNS = {
     "clean": lambda: run(CLEAN),
     "several": lambda: run(SEVERAL),
     "hostile": lambda: run(HOSTILE),
-    "every-rule": lambda: run(FIXTURES, select=("ALL",)),
+    "every-rule": lambda: run(FIXTURES, select=every_rule()),
 }
 
 
@@ -248,7 +255,7 @@ def test_sarif_is_valid_against_the_official_schema(name, sarif_validator):
 def test_sarif_every_rule_run_carries_the_whole_catalogue():
     from podlint.registry import all_rules
 
-    log = sarif(run(FIXTURES, select=("ALL",)))
+    log = sarif(run(FIXTURES, select=every_rule()))
     assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == \
         [s.code for s in all_rules()]
 
