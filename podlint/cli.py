@@ -191,11 +191,14 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
               help="Report suppressions that silence nothing (PL006).")
 @click.option("--max-file-size", metavar="SIZE", help="Skip larger files with a PL001 (default 20M).")
 @click.option("--fail-if-empty", is_flag=True, help="Exit 2 when no manifest file was found.")
+@click.option("--force-exclude", is_flag=True, default=None,
+              help="Apply the config's exclude to files named on the command line too "
+                   "(the pre-commit hook passes it).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the text output (auto: terminal only; NO_COLOR is honoured).")
 def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, no_config,
          no_schema, assume, jobs, output, exit_zero, fail_on, statistics, report_unused_ignores,
-         max_file_size, fail_if_empty, color) -> None:
+         max_file_size, fail_if_empty, force_exclude, color) -> None:
     """Lint manifests: files, directories (recursive) or - for stdin.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
@@ -206,7 +209,7 @@ def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, 
         config, no_config,
         select=_split(select) or None, ignore=None, kubernetes_version=kubernetes_version,
         assume=assume, fail_on=fail_on, report_unused_ignores=report_unused_ignores,
-        max_file_size=_parse_size(max_file_size),
+        max_file_size=_parse_size(max_file_size), force_exclude=force_exclude,
         schema=False if no_schema else None)
     from dataclasses import replace
     if ignore:

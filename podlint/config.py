@@ -61,6 +61,7 @@ class Settings:
     max_file_size: int = 20 * 1024 * 1024
     report_unused_ignores: bool = False
     exclude: tuple[str, ...] = ()
+    force_exclude: bool = False                 # exclude files named on the command line too
     config_path: str | None = None
 
     def with_overrides(self, **changes: Any) -> "Settings":
@@ -199,6 +200,7 @@ def config_schema(rules) -> dict[str, Any]:
             "extend-select": selector_list,
             "ignore": selector_list,
             "exclude": selector_list,
+            "force-exclude": {"type": "boolean"},
             # a number is let through to parse_kubernetes_version, which explains that
             # YAML read 1.30 as 1.3 (the schema message would only say "1.3 is not a string")
             "kubernetes-version": {"type": ["string", "number"]},
@@ -244,6 +246,7 @@ def settings_from_mapping(raw: dict[str, Any], rules, path: str | None = None) -
         extend_select=tuple(raw.get("extend-select", ())),
         ignore=tuple(raw.get("ignore", ())),
         exclude=tuple(raw.get("exclude", ())),
+        force_exclude=raw.get("force-exclude", False),
         severity=severity,
         rule_options=options,
         per_path_ignores=tuple((glob, tuple(codes)) for glob, codes

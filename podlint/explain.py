@@ -135,15 +135,14 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None,
 
     from podlint.crossfile import Summary, settle
     from podlint.filter import RulePlan
-    from podlint.loader import discover
     from podlint.registry import all_rules
-    from podlint.run import _excluded, finding_sort_key, map_files
+    from podlint.run import finding_sort_key, map_files, sources_for
     from podlint.workloads import WorkloadFilter
 
     err = err if err is not None else sys.stderr
     selection = WorkloadFilter(workloads)
     plan = RulePlan.build(settings, all_rules())
-    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    sources = sources_for(paths, settings)
     parts = map_files(sources, partial(_explain_file, settings=settings, plan=plan,
                                        workloads=tuple(selection.texts)), jobs, _crashed_files)
     summary = Summary()

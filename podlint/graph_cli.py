@@ -76,10 +76,9 @@ def collect(paths, settings: Settings, selection: "WorkloadFilter",
     stderr lines come out in path order whatever `jobs` is."""
     from functools import partial
 
-    from podlint.loader import discover
-    from podlint.run import _excluded, map_files
+    from podlint.run import map_files, sources_for
 
-    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    sources = sources_for(paths, settings)
     parts = map_files(sources, partial(_graph_file, settings=settings,
                                        workloads=tuple(selection.texts)), jobs, _crashed_files)
     entries: list[Entry] = []

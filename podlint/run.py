@@ -82,7 +82,7 @@ def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None
     from podlint.registry import all_rules
 
     plan = RulePlan.build(settings, all_rules())
-    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    sources = sources_for(paths, settings)
     results = _lint_sources(sources, settings, plan, jobs)
     summary = Summary()
     run = RunSummary(files=len(sources))
@@ -105,6 +105,25 @@ def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None
         run.by_severity[finding.severity] = run.by_severity.get(finding.severity, 0) + 1
         run.by_code[finding.code] = run.by_code.get(finding.code, 0) + 1
     return RunResult(findings, run, plan.rules, settings, [s.path for s in sources])
+
+
+def sources_for(paths: Iterable[str], settings: Settings) -> list[Source]:
+    """The files a run reads: `discover(paths)` minus the `exclude` globs.
+
+    `exclude` prunes what directory walks find. A file named on the command line
+    is linted even when a glob matches it, as in ruff and flake8: the user asked
+    for it, and "0 files" would hide that nothing was checked. `force-exclude`
+    (flag `--force-exclude`) applies the globs to named files too; the
+    pre-commit hook passes it, because pre-commit names every staged file and
+    users write `exclude` to keep some of them out (ruff-pre-commit does the
+    same, astral-sh/ruff-pre-commit#19)."""
+    paths = list(paths)
+    if not settings.exclude:
+        return discover(paths)
+    named = set() if settings.force_exclude else {
+        os.path.normpath(p) for p in paths if p != "-" and not os.path.isdir(p)}
+    return [s for s in discover(paths)
+            if s.path in named or not _excluded(s.path, settings.exclude)]
 
 
 def _excluded(path: str, globs: tuple[str, ...]) -> bool:

@@ -205,3 +205,46 @@ def test_the_readme_config_example_is_valid():
     settings = settings_from_mapping(YAML(typ="safe").load(block), all_rules(), "README.md")
     assert settings.kubernetes_version == (1, 33)
     assert settings.rule_options["PL505"] == {"allow-in-daemonsets": False}
+
+
+# ----------------------------------------------------------------------------- exclude
+
+def test_exclude_prunes_directory_walks(tree, monkeypatch):
+    (tree / ".podlint.yaml").write_text("select: [PL5]\nexclude: ['apps/legacy/**']\n")
+    code, findings, output = run(["lint", "."], tree, monkeypatch)
+    assert findings == ["./apps/web/pod.yaml:14:13: PL502 [warning]"]
+    assert "in 2 files" in output
+
+
+def test_a_file_named_on_the_command_line_is_linted_even_if_excluded(tree, monkeypatch):
+    """Issue 10: exclude dropped an explicitly named file and reported "0 files"."""
+    (tree / ".podlint.yaml").write_text("select: [PL5]\nexclude: ['apps/legacy/**']\n")
+    code, findings, output = run(["lint", "apps/legacy/pod.yaml"], tree, monkeypatch)
+    assert (code, findings) == (1, ["apps/legacy/pod.yaml:14:13: PL502 [warning]"])
+    assert "in 1 file:" in output
+    # named files win, the walk of a named folder still prunes
+    code, findings, _ = run(["lint", "apps/legacy/pod.yaml", "apps"], tree, monkeypatch)
+    assert findings == ["apps/legacy/pod.yaml:14:13: PL502 [warning]",
+                        "apps/web/pod.yaml:14:13: PL502 [warning]"]
+
+
+@pytest.mark.parametrize("how", ["flag", "config"])
+def test_force_exclude_applies_exclude_to_named_files(how, tree, monkeypatch):
+    config = "select: [PL5]\nexclude: ['apps/legacy/**']\n"
+    args = ["lint", "apps/legacy/pod.yaml", "apps/web/pod.yaml"]
+    if how == "flag":
+        args.insert(1, "--force-exclude")
+    else:
+        config += "force-exclude: true\n"
+    (tree / ".podlint.yaml").write_text(config)
+    code, findings, output = run(args, tree, monkeypatch)
+    assert findings == ["apps/web/pod.yaml:14:13: PL502 [warning]"]
+    assert "in 1 file:" in output
+
+
+def test_explain_lints_a_named_file_even_if_excluded(tree, monkeypatch):
+    (tree / ".podlint.yaml").write_text("exclude: ['apps/legacy/**']\n")
+    monkeypatch.chdir(tree)
+    result = CliRunner().invoke(cli, ["explain", "-f", "json", "apps/legacy/pod.yaml"])
+    assert result.exit_code == 0, result.output
+    assert '"name": "web"' in result.output

@@ -41,7 +41,9 @@ BAD_JSON = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}, "spe
             '[{"name": "a", "image": "nginx:1.27", "volumeMounts": [{"name": "x", "mountPath": "/x"}]}]}}\n')
 # The hook is what is under test, not the rule set (which grows): the repository's own
 # config keeps the run to the input and volume rules, and proves the hook reads it.
-CONFIG = "select: [PL0, PL5]\n"
+# Its `exclude` shows the hook's --force-exclude: pre-commit names vendor/bad.yaml
+# explicitly, and the config still keeps it out.
+CONFIG = "select: [PL0, PL5]\nexclude: ['vendor/**']\n"
 
 GIT = ["git", "-c", "user.name=podlint-test", "-c", "user.email=test@podlint.invalid",
        "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
@@ -75,6 +77,8 @@ def repos(tmp_path_factory):
     (user_repo / "bad.yaml").write_text(BAD)
     (user_repo / "bad.json").write_text(BAD_JSON)
     (user_repo / "notes.txt").write_text(BAD)              # not yaml/json: never handed over
+    (user_repo / "vendor").mkdir()
+    (user_repo / "vendor" / "bad.yaml").write_text(BAD)    # excluded by the config
     (user_repo / ".podlint.yaml").write_text(CONFIG)
     home = tmp_path_factory.mktemp("pre-commit-home")
     return hook_repo, user_repo, home
@@ -100,7 +104,7 @@ def test_hook_manifest_is_what_the_readme_documents():
     assert hook == {
         "id": "podlint", "name": "podlint",
         "description": hook["description"],
-        "entry": "podlint lint", "language": "python", "types_or": ["yaml", "json"],
+        "entry": "podlint lint --force-exclude", "language": "python", "types_or": ["yaml", "json"],
         "require_serial": True, "minimum_pre_commit_version": "3.2.0",
     }
 
@@ -113,12 +117,12 @@ def test_hook_passes_on_a_good_manifest(repos):
 
 
 def test_hook_fails_and_prints_the_findings_on_a_bad_manifest(repos):
-    run = try_repo(repos, "good.yaml", "bad.yaml", "bad.json", "notes.txt")
+    run = try_repo(repos, "good.yaml", "bad.yaml", "bad.json", "notes.txt", "vendor/bad.yaml")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Failed" in run.stdout and "- exit code: 1" in run.stdout
     assert ('bad.yaml:10:17: PL501 [error] volumeMount "htlm" of container "app" names no volume'
             in run.stdout)
     assert "bad.yaml:13:13: PL502 [warning]" in run.stdout
     assert 'bad.json:1:151: PL501 [error] volumeMount "x"' in run.stdout
-    assert "notes.txt" not in run.stdout
+    assert "notes.txt" not in run.stdout and "vendor" not in run.stdout
     assert "in 3 files" in run.stdout          # good.yaml, bad.yaml, bad.json: one process
