@@ -105,6 +105,86 @@ def _annotation(workload) -> str | None:
     return ",".join(texts) if texts else None
 
 
+def _container_of(key: str) -> str | None:
+    return None if key == "image-pull" else key.rsplit(".", 1)[0]
+
+
+def unmatched_warnings(settings, containers, *, check_config: bool, where: str = "linted") -> list[str]:
+    """stderr warnings for `--assume` (and config `assume:`) keys naming a
+    container that no workload of the run has: a typo there changes nothing,
+    silently. A warning, not exit 2: the run itself is sound, and the exit code
+    stays about the manifests.
+
+    Config keys are checked only when `check_config` (the run walked a folder or
+    read stdin): the config serves the whole project, and a run over a few named
+    files (pre-commit passes the staged ones) rightly lacks most containers."""
+    import difflib
+
+    layers = [("--assume", getattr(settings, "assume_cli", ()))]
+    if check_config:
+        layers.append(("config", getattr(settings, "assume", ())))
+    known = sorted(containers)
+    out = []
+    for source, pairs in layers:
+        for key, value in pairs:
+            name = _container_of(str(key))
+            if name is None or name in containers:
+                continue
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            what = (f"--assume {key}={value}" if source == "--assume"
+                    else f"assume {key} in {_shown(getattr(settings, 'config_path', None))}")
+            out.append(f'podlint: warning: {_printable(what, 300)}: no {where} workload has a container '
+                       f'named "{_printable(name)}"{hint}; it changes nothing')
+    return out
+
+
+def _shown(path: str | None) -> str:
+    """The config file as the user would name it: relative below the current folder."""
+    import os
+
+    if not path:
+        return "the config"
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:              # another drive (Windows)
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def annotation_problems(workload, containers) -> list[tuple[object, str, str]]:
+    """Entries of `podlint/assume` annotations that change nothing: malformed
+    (not NAME=DURATION, a bad duration) or naming a container this pod lacks.
+    (annotations mapping, its text, message) each, for a PL005 at the annotation."""
+    if workload is None:
+        return []
+    out = []
+    seen: list = []
+    for source in (workload.obj, workload.template):
+        metadata = source.get("metadata") if isinstance(source, dict) else None
+        annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+        value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+        if not isinstance(value, str) or any(annotations is other for other in seen):
+            continue
+        seen.append(annotations)
+        pairs, errors = annotation_pairs(value)
+        for error in errors:
+            out.append((annotations, value, _printable(error, 160)))
+        for key, _ in pairs:
+            name = _container_of(key)
+            if name is not None and name not in containers:
+                listed = ", ".join(sorted(containers)) or "none"
+                out.append((annotations, value,
+                            f'{ANNOTATION} "{_printable(key)}" names no container of this pod '
+                            f"(it has: {_printable(listed, 120)}), so it changes nothing"))
+    return out
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
+
+
 def resolve_assumptions(settings, workload) -> Assumptions:
     values: dict[str, float] = {}
     sources: dict[str, str] = {}

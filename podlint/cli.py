@@ -227,6 +227,8 @@ def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, 
 
     from podlint.run import lint_paths
     result = lint_paths(paths, settings, jobs)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
 
     stream, close = _open_output(output, paths)
     try:

@@ -28,6 +28,7 @@ class FileResult:
     parse_failed: bool = False
     skipped: str | None = None
     summary: Summary = field(default_factory=Summary)
+    containers: set[str] = field(default_factory=set)      # names, to check --assume against
 
 
 def internal_error(location: Location, rule_code: str, where: str, exc: BaseException,
@@ -58,6 +59,7 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
             found.append(problem)
         if pod is not None:
             result.workloads += 1
+            result.containers.update(c.name for c in pod.all_containers if isinstance(c.name, str))
             pod_ctx = Context(settings, document, workload, pod)
             _run(pod_rules, pod_ctx, found)
         result.findings.extend(plan.annotate(found, document, workload))

@@ -159,6 +159,12 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None,
                 selection.matched[number] = True
     for item in out:
         item.findings = sorted(settle(item.findings, summary), key=finding_sort_key)
+    from podlint.assumptions import unmatched_warnings
+    from podlint.run import walks_folders
+    containers = {name for item in out for name, _ in item.containers}
+    for warning in unmatched_warnings(settings, containers, where="explained",
+                                      check_config=walks_folders(paths) and not workloads):
+        err.write(warning + "\n")
     for text in selection.unmatched():
         from podlint.reporters import printable
         err.write(f"podlint: error: no workload matched --workload {printable(text)}\n")

@@ -80,6 +80,8 @@ class RulePlan:
         if self.severity:
             findings = [f.with_severity(self.severity[f.code]) if f.code in self.severity else f
                         for f in findings]
+        if workload is not None and self.enabled("PL005", document.path):
+            findings = findings + _assume_problems(document, workload)
         sources = _annotations(document, workload)
         if not sources:
             return findings
@@ -212,6 +214,35 @@ def _annotations(document: Document, workload) -> list[_Annotation]:
         for selector in selectors:
             codes |= resolve_suppression(selector)[0]
         out.append(_Annotation(location, value, selectors, frozenset(codes)))
+    return out
+
+
+def _assume_problems(document: Document, workload) -> list[Finding]:
+    """PL005 for `podlint/assume` entries that change nothing: malformed, or naming
+    a container the pod lacks (a typo that would leave the timeline unbounded)."""
+    from podlint.assumptions import annotation_problems
+
+    template = workload.template if isinstance(workload.template, dict) else {}
+    spec = template.get("spec")
+    names: set[str] = set()
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        items = spec.get(key) if isinstance(spec, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                names.add(item["name"])
+    if not names:               # a patch fragment without containers: nothing to check against
+        return []
+    out = []
+    for annotations, _, message in annotation_problems(workload, names):
+        location = Location(document.path, document.line, document.column)
+        try:
+            line, column = annotations.lc.value("podlint/assume")
+            location = Location(document.path, line + 1, column + 1)
+        except Exception:
+            pass
+        out.append(Finding(location, "PL005", "invalid-suppression", "warning", message,
+                           workload.ref, None, "write CONTAINER.startup=45s, CONTAINER.run=2m, "
+                           "CONTAINER.shutdown=10s or image-pull=5s, comma-separated"))
     return out
 
 

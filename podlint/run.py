@@ -62,6 +62,7 @@ class RunResult:
     rules: tuple            # the RuleSpecs in force (for SARIF's rule catalogue)
     settings: Settings
     files: list[str] = field(default_factory=list)    # every path linted, sorted (JUnit lists clean files)
+    warnings: list[str] = field(default_factory=list)  # for stderr: --assume naming no container
 
     def exit_code(self, exit_zero: bool = False) -> int:
         if any(f.code in ("PL000", "PL001") for f in self.findings):
@@ -81,14 +82,17 @@ def finding_sort_key(finding: Finding) -> tuple:
 def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None) -> RunResult:
     from podlint.registry import all_rules
 
+    paths = list(paths)
     plan = RulePlan.build(settings, all_rules())
     sources = sources_for(paths, settings)
     results = _lint_sources(sources, settings, plan, jobs)
     summary = Summary()
     run = RunSummary(files=len(sources))
     findings: list[Finding] = []
+    containers: set[str] = set()
     for result in results:
         summary.merge(result.summary)
+        containers |= result.containers
         findings.extend(result.findings)
         run.documents += result.documents
         run.workloads += result.workloads
@@ -104,7 +108,14 @@ def lint_paths(paths: Iterable[str], settings: Settings, jobs: int | None = None
     for finding in findings:
         run.by_severity[finding.severity] = run.by_severity.get(finding.severity, 0) + 1
         run.by_code[finding.code] = run.by_code.get(finding.code, 0) + 1
-    return RunResult(findings, run, plan.rules, settings, [s.path for s in sources])
+    from podlint.assumptions import unmatched_warnings
+    warnings = unmatched_warnings(settings, containers, check_config=walks_folders(paths))
+    return RunResult(findings, run, plan.rules, settings, [s.path for s in sources], warnings)
+
+
+def walks_folders(paths: Iterable[str]) -> bool:
+    """Whether a run covers more than the files it names (a folder, or stdin)."""
+    return any(p == "-" or os.path.isdir(p) for p in paths)
 
 
 def sources_for(paths: Iterable[str], settings: Settings) -> list[Source]:
