@@ -92,7 +92,8 @@ def annotation_pairs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return pairs, errors
 
 
-def _annotation(workload) -> str | None:
+def annotation_text(workload) -> str | None:
+    """The pod's `podlint/assume` entries (object and template joined), or None."""
     if workload is None:
         return None
     texts = []
@@ -190,7 +191,7 @@ def resolve_assumptions(settings, workload) -> Assumptions:
     sources: dict[str, str] = {}
     errors: list[str] = []
     layers = [(getattr(settings, "assume", ()), "config")]
-    text = _annotation(workload)
+    text = annotation_text(workload)
     if text:
         pairs, errors = annotation_pairs(text)
         layers.append((pairs, "annotation"))

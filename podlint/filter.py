@@ -77,14 +77,11 @@ class RulePlan:
 
     def annotate(self, findings: list[Finding], document: Document, workload) -> list[Finding]:
         """Severity overrides and the object's `podlint/ignore` annotations."""
-        if self.severity:
-            findings = [f.with_severity(self.severity[f.code]) if f.code in self.severity else f
-                        for f in findings]
         if workload is not None and self.enabled("PL005", document.path):
             findings = findings + _assume_problems(document, workload)
         sources = _annotations(document, workload)
         if not sources:
-            return findings
+            return self.override(findings)
         silenced_codes: set[str] = set()
         out = []
         for finding in findings:
@@ -102,7 +99,14 @@ class RulePlan:
                                         source.selectors, silenced_codes, path,
                                         f"in {subject}" if subject else "on this object", subject,
                                         "remove the rules from the annotation"))
-        return out
+        return self.override(out)
+
+    def override(self, findings: list[Finding]) -> list[Finding]:
+        """The config's `rules: {CODE: {severity: ...}}`, PL005 and PL006 included."""
+        if not self.severity:
+            return findings
+        return [f.with_severity(self.severity[f.code]) if f.code in self.severity else f
+                for f in findings]
 
     def _unused(self, where: Location, label: str, selectors, silenced: set[str], path: str,
                 scope: str, subject: str | None, hint: str) -> list[Finding]:
@@ -220,8 +224,10 @@ def _annotations(document: Document, workload) -> list[_Annotation]:
 def _assume_problems(document: Document, workload) -> list[Finding]:
     """PL005 for `podlint/assume` entries that change nothing: malformed, or naming
     a container the pod lacks (a typo that would leave the timeline unbounded)."""
-    from podlint.assumptions import annotation_problems
+    from podlint.assumptions import annotation_problems, annotation_text
 
+    if annotation_text(workload) is None:
+        return []
     template = workload.template if isinstance(workload.template, dict) else {}
     spec = template.get("spec")
     names: set[str] = set()
@@ -328,4 +334,4 @@ def apply_suppressions(findings: list[Finding], loaded: LoadedFile, settings: Se
                                          "remove the comment, or move it to the flagged line"))
     if plan.enabled("PL005", path):
         kept.extend(problems)
-    return kept
+    return plan.override(kept)          # idempotent: re-applies nothing to overridden findings

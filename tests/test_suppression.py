@@ -298,3 +298,12 @@ def test_per_path_ignored_pl006_stays_quiet(tmp_path, monkeypatch):
     files = {"d.yaml": UNUSED_COMMENT,
              ".podlint.yaml": "report-unused-ignores: true\nper-path-ignores: {'d.yaml': [PL006]}\n"}
     assert not any("PL006" in line for line in invoke(tmp_path, monkeypatch, files, "d.yaml")[1])
+
+
+def test_severity_overrides_apply_to_pl005_and_pl006(tmp_path, monkeypatch):
+    text = UNUSED_COMMENT.replace("  annotations: {}\nspec:", '  annotations: {podlint/ignore: "PL9999"}\nspec:')
+    files = {"d.yaml": text, ".podlint.yaml": "report-unused-ignores: true\n"
+                                              "rules: {PL005: {severity: error}, PL006: {severity: warning}}\n"}
+    code, lines = invoke(tmp_path, monkeypatch, files, "--select", "PL5,PL005", "d.yaml")
+    assert [line.split(": ")[1][:15] for line in lines if "PL00" in line] == ["PL005 [error] p",
+                                                                             "PL006 [warning]"]
