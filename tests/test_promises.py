@@ -227,3 +227,16 @@ def test_command_line_assumption_wins_over_annotation_and_config(tmp_path, monke
                            "agent.startup": {"seconds": 20, "source": "annotation"},
                            "image-pull": {"seconds": 2, "source": "--assume"}}
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("version,severity", [("1.24", "warning"), ("1.25", "error"), ("1.33", "error")])
+def test_removed_api_is_a_warning_before_removal_and_an_error_after(version, severity, tmp_path, monkeypatch):
+    assert says(CONFIGURATION, "On 1.24 that is a warning (deprecated, removed in 1.25); on 1.25 and later "
+                               "an error.")
+    cronjob = next(body for lang, info, body in re.findall(r"^```(\w+) ?([^\n]*)\n(.*?)^```", CONFIGURATION,
+                                                            re.S | re.M)
+                   if info == "manifest" and "batch/v1beta1" in body)
+    _, result = lint(tmp_path, monkeypatch, cronjob, "--no-config", "--select", "PL004",
+                     "--kubernetes-version", version)
+    assert [line.split(": ")[1][:len("PL004 [") + len(severity) + 1] for line in result.stdout.splitlines()
+            if line.startswith("k8s/")] == [f"PL004 [{severity}]"]
