@@ -26,6 +26,9 @@ from podlint.loader import Directive, Document, LoadedFile
 ANNOTATION = "podlint/ignore"
 ALWAYS_ON = frozenset({"PL000", "PL001"})      # crashes and unreadable input are never hidden
 UNUSED = "PL006"
+# A suppression names a few rules; a hostile file could name hundreds of
+# thousands on one line, and each unknown one would be a PL005 finding.
+MAX_SELECTORS = 64
 
 
 @dataclass
@@ -153,6 +156,8 @@ def resolve_suppression(selector: str) -> tuple[frozenset[str], str | None]:
     call bare `noqa` their biggest regret)."""
     from podlint.registry import resolve_selector, rule_index
 
+    if selector == TOO_MANY:
+        return frozenset(), f"names more than {MAX_SELECTORS} rules: the rest are not read"
     text = selector.strip()
     shown = _printable(text)
     if not text:
@@ -213,7 +218,7 @@ def _annotations(document: Document, workload) -> list[_Annotation]:
             location = Location(document.path, line + 1, column + 1)
         except Exception:
             pass
-        selectors = tuple(part.strip() for part in value.split(",") if part.strip()) or ("",)
+        selectors = _annotation_selectors(value)
         codes: set[str] = set()
         for selector in selectors:
             codes |= resolve_suppression(selector)[0]
@@ -275,18 +280,35 @@ def comment_selectors(text: str) -> tuple[str, ...]:
     if not match:
         return ()
     names = rule_index()
-    out: list[str] = []
+    out: dict[str, None] = {}
     after_comma = True
-    for token in _TOKEN.findall(match.group(1)):
+    for found in _TOKEN.finditer(match.group(1)):
+        token = found.group()
         if token == ",":
             after_comma = True
             continue
-        if after_comma or _CODE_SHAPED.match(token) or token == "ALL" or token in names:
-            out.append(token)
-            after_comma = False
-        else:
+        if not (after_comma or _CODE_SHAPED.match(token) or token == "ALL" or token in names):
             break
+        after_comma = False
+        if token not in out and len(out) == MAX_SELECTORS:
+            return (*out, TOO_MANY)
+        out[token] = None
     return tuple(out)
+
+
+def _annotation_selectors(value: str) -> tuple[str, ...]:
+    """The comma-separated rules of a `podlint/ignore` value, without repeats."""
+    out: dict[str, None] = {}
+    for part in value.split(","):
+        part = part.strip()
+        if part and part not in out:
+            if len(out) == MAX_SELECTORS:
+                return (*out, TOO_MANY)
+            out[part] = None
+    return tuple(out) or ("",)
+
+
+TOO_MANY = "\0too-many"    # stands for the selectors past MAX_SELECTORS; PL005 says so
 
 
 def apply_suppressions(findings: list[Finding], loaded: LoadedFile, settings: Settings,

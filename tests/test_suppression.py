@@ -307,3 +307,21 @@ def test_severity_overrides_apply_to_pl005_and_pl006(tmp_path, monkeypatch):
     code, lines = invoke(tmp_path, monkeypatch, files, "--select", "PL5,PL005", "d.yaml")
     assert [line.split(": ")[1][:15] for line in lines if "PL00" in line] == ["PL005 [error] p",
                                                                              "PL006 [warning]"]
+
+
+def test_a_suppression_naming_thousands_of_rules_is_bounded():
+    """A hostile line must not become one PL005 per name: 64 are read, then one says so."""
+    names = ",".join(f"PL{n:03d}X" for n in range(1000)) * 5
+    text = DEPLOYMENT.replace("        - name: spare\n", f"        - name: spare  # podlint: ignore={names}\n")
+    text = text.replace("  annotations: {}\nspec:", f'  annotations: {{podlint/ignore: "{names}"}}\nspec:')
+    findings = [f for f in lint_text(text, Settings(select=("PL5", "PL005"))) if f.code == "PL005"]
+    assert len(findings) == 2 * 65
+    assert [f.message for f in findings if "more than" in f.message] == [
+        "podlint/ignore names more than 64 rules: the rest are not read",
+        "suppression names more than 64 rules: the rest are not read"]
+
+
+def test_repeated_names_count_once():
+    text = DEPLOYMENT.replace("        - name: spare\n",
+                              "        - name: spare  # podlint: ignore=" + ",".join(["PL502"] * 200) + "\n")
+    assert found(text) == [(20, 11, "PL505")]
