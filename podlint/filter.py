@@ -297,11 +297,12 @@ def comment_selectors(text: str) -> tuple[str, ...]:
 
 
 def _annotation_selectors(value: str) -> tuple[str, ...]:
-    """The comma-separated rules of a `podlint/ignore` value, without repeats."""
+    """The rules of a `podlint/ignore` value (separated by commas or spaces, as in
+    comments), without repeats."""
     out: dict[str, None] = {}
-    for part in value.split(","):
-        part = part.strip()
-        if part and part not in out:
+    for found in re.finditer(r"[^\s,]+", value):
+        part = found.group()
+        if part not in out:
             if len(out) == MAX_SELECTORS:
                 return (*out, TOO_MANY)
             out[part] = None

@@ -325,3 +325,8 @@ def test_repeated_names_count_once():
     text = DEPLOYMENT.replace("        - name: spare\n",
                               "        - name: spare  # podlint: ignore=" + ",".join(["PL502"] * 200) + "\n")
     assert found(text) == [(20, 11, "PL505")]
+
+
+def test_annotation_rules_separated_by_spaces_count_too():
+    text = DEPLOYMENT.replace("      annotations: {}\n", '      annotations: {podlint/ignore: "PL505 unused-volume"}\n')
+    assert found(text) == []
