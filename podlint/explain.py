@@ -16,8 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from podlint import __version__
-from podlint.config import Settings, format_version
+from podlint.config import Settings
 from podlint.finding import Finding, Location
 
 FORMATS = ("text", "json", "mermaid", "html")
@@ -248,35 +247,3 @@ def run_explain(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
     from podlint.explain_render import render
     render(fmt, explained, settings, stream, color=color)
     return status
-
-
-# ----------------------------------------------------------------------------- json shape
-
-def workload_document(item: Explained) -> dict:
-    """One workload as design.md section 4 describes it (keys in a fixed order)."""
-    timeline = item.timeline
-    try:
-        assumptions = timeline.assumptions.to_dict()
-    except Exception:
-        assumptions = {}
-    return {
-        "kind": item.kind,
-        "name": item.name,
-        "namespace": item.namespace,
-        "path": item.path,
-        "line": item.line,
-        "startup": [event.to_dict() for event in timeline.startup],
-        "shutdown": [event.to_dict() for event in timeline.shutdown],
-        "ready": timeline.ready.to_dict(),
-        "assumptions": assumptions,
-        "findings": [finding.to_dict() for finding in item.findings],
-    }
-
-
-def document(explained: list[Explained], settings: Settings) -> dict:
-    """`{"podlint_version", "kubernetes_version", "workloads": [...]}`"""
-    return {
-        "podlint_version": __version__,
-        "kubernetes_version": format_version(settings.kubernetes_version),
-        "workloads": [workload_document(item) for item in explained],
-    }
