@@ -68,6 +68,10 @@ class Explained:
     timeline: Any                           # podlint.timeline.Timeline
     findings: list[Finding] = field(default_factory=list)
     containers: tuple[tuple[str, str], ...] = ()    # (name, role) in spec order, init first
+    # (line, container, event): where each probe and hook starts in the manifest and
+    # the event it drives, so a finding lands on the row of the probe or hook it is
+    # about, not the first candidate row of its container.
+    anchors: tuple[tuple[int, str, str | None], ...] = ()
 
     @property
     def ref(self) -> str:
@@ -83,7 +87,7 @@ class Explained:
             if finding.code in HEADER_CODES:
                 header.append(finding)
                 continue
-            index = event_for(finding, events)
+            index = event_for(finding, events, self.anchors)
             if index is None:
                 other.append(finding)
             else:
@@ -91,11 +95,24 @@ class Explained:
         return placed, header, other
 
 
-def event_for(finding: Finding, events: list) -> int | None:
-    """The index of the event a finding bites at, or None."""
+def event_for(finding: Finding, events: list, anchors=()) -> int | None:
+    """The index of the event a finding bites at, or None.
+
+    When the finding's line lies inside a probe or hook of its container (the
+    nearest anchor at or above it), the event that probe or hook drives wins if
+    it is a candidate: a livenessProbe finding goes to liveness-probe-first even
+    when the container also has a preStop."""
     candidates = FINDING_EVENTS.get(finding.code)
     if not candidates:
         return None
+    if finding.container is not None and anchors:
+        above = [a for a in anchors if a[1] == finding.container and a[0] <= finding.location.line]
+        if above:
+            subject = max(above, key=lambda a: a[0])[2]
+            if subject in candidates:
+                for index, event in enumerate(events):
+                    if event.event == subject and event.container == finding.container:
+                        return index
     for name in candidates:
         for index, event in enumerate(events):
             if event.event == name and (finding.container is None or event.container == finding.container):
@@ -215,8 +232,25 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
         out.append(Explained(
             workload.kind, workload.name, workload.namespace, workload.api_version,
             workload.path, workload.location.line, workload.location.column, timeline, mine,
-            tuple((c.name, c.role) for c in pod.all_containers)))
+            tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod)))
     return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
+
+
+_HOOK_EVENTS = {"post_start": "post-start-completed", "pre_stop": "pre-stop-completed"}
+
+
+def _anchors(pod) -> tuple[tuple[int, str, str | None], ...]:
+    """(line, container, event) for every container, probe and hook of the pod."""
+    out: list[tuple[int, str, str | None]] = []
+    for container in pod.all_containers:
+        out.append((container.location.line, container.name, None))
+        for probe in container.probes:
+            out.append((probe.location.line, container.name, f"{probe.kind}-probe-first"))
+        for attribute, event in _HOOK_EVENTS.items():
+            hook = getattr(container, attribute, None)
+            if hook is not None:
+                out.append((hook.location.line, container.name, event))
+    return tuple(out)
 
 
 def _crashed_files(sources, reason: str) -> list[_FileExplained]:

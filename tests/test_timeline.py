@@ -208,8 +208,11 @@ def test_sidecar_with_startup_probe_gates_the_next_init_container():
     assert span(t, "startup-probe-first", "proxy") == (3, 5)
     assert span(t, "sidecar-ready", "proxy") == (3, None)          # app startup unknown
     assert span(t, "init-started", "migrate") == (3, None)
-    assert t.timing("proxy").startup_budget_guaranteed == 58
-    assert t.timing("proxy").startup_budget_max == 60
+    # The first check waits for the postStart (3 s > initialDelay 0): 3 + 29 x 2, the
+    # same 61 s the table's startup-probe-deadline shows (lifecycle-semantics 2.4).
+    assert t.timing("proxy").startup_budget_guaranteed == 61
+    assert t.timing("proxy").startup_budget_max == 63
+    assert span(t, "startup-probe-deadline", "proxy")[0] == 61
     # With the app's startup assumed, the gate is bounded: [max(e0, s+A), + p + T].
     t = timeline_of(pod(spec), assume={"proxy.startup": 10})
     assert span(t, "sidecar-ready", "proxy") == (10, 13)
@@ -336,9 +339,11 @@ def test_named_port_probes():
                "livenessProbe: {httpGet: {port: http}}")
     t = timeline_of(pod(missing), assume={"app.startup": 5})
     assert 'port "http"' in t.timing("app").never
-    assert t.timing("app").ready.latest is None
-    assert t.ready.latest is None
-    assert "never" in t.event("container-ready", "app").detail
+    assert t.timing("app").ready is None                          # no time: never
+    assert t.never_ready == 'container "app" is never ready: its readiness probe errors on every run'
+    assert t.event("container-ready", "app") is None
+    assert t.event("pod-ready") is None
+    assert "never succeeds" in t.event("readiness-probe-first", "app").detail
     assert t.timing("app").liveness_restart_earliest is None     # a probe error never kills
     assert t.event("liveness-restart-earliest", "app") is None
 

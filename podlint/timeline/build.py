@@ -33,6 +33,7 @@ class _Builder(StartupSteps, ShutdownSteps):
         self.notes: list[str] = []
         self.partial: dict[str, dict[str, Any]] = {}
         self.hooks: dict[int, tuple[Bounds | None, Bounds | None, str]] = {}
+        self.never_ready: str | None = None
 
     # ------------------------------------------------------------------ helpers
     def add(self, phase: list[Event], name: str, container: str | None, bounds: Bounds,
@@ -92,17 +93,6 @@ class _Builder(StartupSteps, ShutdownSteps):
         if handler.action in ("httpGet", "exec"):
             return UNKNOWN, f"{action} hook, no kubelet timeout: run time unknown"
         return UNKNOWN, "hook without a known handler"
-
-    def probe_port_problem(self, container: "Container", probe: "Probe | None") -> str | None:
-        """A probe that can never run: a named port the container does not declare (2.3)."""
-        if probe is None:
-            return None
-        handler = probe.handler
-        if handler.action in ("httpGet", "tcpSocket", "grpc") and isinstance(handler.port, str) \
-                and not handler.port.isdigit() and container.resolve_port(handler.port) is None:
-            return (f'{probe.kind} probe targets port "{handler.port}", which the container does '
-                    "not declare: the probe errors and never succeeds")
-        return None
 
     def active(self, probe: "Probe | None") -> "Probe | None":
         if probe is None:
@@ -184,7 +174,8 @@ def build_timeline(pod: "Pod", assumptions: "Assumptions",
     notes.extend(f"ignored assumption: {e}" for e in errors)
     grace = builder.pod_grace()
     return Timeline(version, grace, _chronological(builder.startup), _chronological(builder.shutdown),
-                    ready, dict(builder.timings), assumptions, tuple(notes), max(1, grace))
+                    ready, dict(builder.timings), assumptions, tuple(notes), max(1, grace),
+                    builder.never_ready)
 
 
 def _version(value: Any) -> tuple[int, int]:

@@ -55,7 +55,8 @@ class ContainerTiming:
     first_probe: dict[str, Bounds]        # "startup"/"liveness"/"readiness" -> window of the first run (absolute times)
     startup_budget_guaranteed: float | None   # d + (F-1)p : an app needing <= this after start is never killed by the startup probe
     startup_budget_max: float | None          # d + F*p
-    ready: Bounds | None                  # container-ready (absolute); None for init containers
+    ready: Bounds | None                  # container-ready (absolute); None for init containers and
+                                          # for containers that can never be ready (see `never`)
     liveness_restart_earliest: Bounds | None  # absolute: earliest liveness (or startup) kill if the check fails from the first probe on
     liveness_failure_window: float | None     # period x failureThreshold of liveness (or None)
     kill_grace: int                       # grace for a kubelet-initiated kill of this container
@@ -70,7 +71,12 @@ class ContainerTiming:
     startup_success: Bounds | None = None  # when the startup probe first succeeds (None: no probe)
     pre_stop_completed: Bounds | None = None  # shutdown: when the kubelet stops waiting for preStop
     exited: Bounds | None = None          # shutdown: when the container has exited (<= SIGKILL)
-    never: str | None = None              # why it can never become started/ready (e.g. an undeclared named port)
+    never: str | None = None              # why a probe of it can never succeed (an undeclared named port):
+                                          # then `ready` is None and no event claims a time for it
+    liveness_decision: Bounds | None = None   # relative: from a hang at x, the restart is decided in
+                                              # [x + (F-1)p, x + F*p + T) (lifecycle-semantics 2.4)
+    seen_after_start: Bounds | None = None    # h - s: its postStart plus later starts of the same sync;
+                                              # the first probe run waits for max(this, initialDelay)
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class Timeline:
     assumptions: "Assumptions"            # podlint.assumptions.Assumptions
     notes: tuple[str, ...]                # version notes etc.
     kill_grace: int = 30                  # the grace the kubelet uses on deletion: max(1, grace)
+    never_ready: str | None = None        # why the pod can never be Ready; then `ready` is only a lower
+                                          # bound, no pod-ready event exists and JSON says never: true
 
     def event(self, name: str, container: str | None = None) -> Event | None:
         for event in self.startup + self.shutdown:

@@ -60,7 +60,7 @@ class ShutdownSteps:
         lag = ("t0 (the kubelet starts the kill) may lag the API deletion by up to ~2 s, "
                "more if a container start or postStart is still in progress")
         source = "explicit" if pod.grace_explicit else "default"
-        extra = f" (0 is floored to 1 s on deletion)" if grace == 0 else ""
+        extra = " (0 is floored to 1 s on deletion)" if grace == 0 else ""
         self.add(D, "deletion-requested", None, ZERO, (),
                  f"grace {grace} s ({source}){extra}; {lag}")
         self.add(D, "endpoints-removal", None, ZERO, ("deletion-requested",),

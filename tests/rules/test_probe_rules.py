@@ -52,8 +52,8 @@ def test_pl211_message_gives_failure_window_and_grace_from_the_timeline():
     assert (finding.location.line, finding.location.column) == (14, 11)
     assert finding.message == (
         'livenessProbe of container "db" has no terminationGracePeriodSeconds of its own and the '
-        "pod's is 600 s: a hung container is restarted only after 30 s of failed checks plus the "
-        "600 s grace period (620 to 631 s after it hangs)")
+        "pod's is 600 s: a hung container is restarted only after its 3 failed checks 10 s apart "
+        "(20 to 31 s after it hangs) plus the 600 s grace period: 620 to 631 s after it hangs")
     assert finding.severity == "warning" and finding.container == "db"
     assert finding.workload == "StatefulSet/db"
 
