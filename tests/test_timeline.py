@@ -340,7 +340,7 @@ def test_named_port_probes():
     t = timeline_of(pod(missing), assume={"app.startup": 5})
     assert 'port "http"' in t.timing("app").never
     assert t.timing("app").ready is None                          # no time: never
-    assert t.never_ready == 'container "app" is never ready: its readiness probe errors on every run'
+    assert t.never_ready == 'the readiness probe of container "app" errors on every run'
     assert t.event("container-ready", "app") is None
     assert t.event("pod-ready") is None
     assert "never succeeds" in t.event("readiness-probe-first", "app").detail

@@ -93,15 +93,16 @@ def _container_statements(timing) -> list[Statement]:
     if timing.startup_budget_guaranteed is not None:
         waits = timing.seen_after_start
         why = ""
-        if waits is not None and waits.earliest > 0:
-            why = (f" (its first check waits at least {fmt_time(waits.earliest)} s for postStart "
-                   "and the starts after it)")
+        if waits is not None and waits.earliest > 0 and timing.startup_first_check is not None \
+                and waits.earliest >= timing.startup_first_check:
+            why = (f"; no check runs before {fmt_time(waits.earliest)} s after its start, the wait for "
+                   "postStart and the starts after it")
         at_most = (f"{fmt_time(timing.startup_budget_max)} s at most" if timing.startup_budget_max is not None
                    else "more if later starts delay the first check")
         out.append(Statement("startup-budget", name,
                              f"{label} must pass its startup probe within "
                              f"{fmt_time(timing.startup_budget_guaranteed)} s of starting to be safe "
-                             f"({at_most}){why}; otherwise the kubelet kills and restarts it. Liveness "
+                             f"({at_most}{why}); otherwise the kubelet kills and restarts it. Liveness "
                              "and readiness probes wait for that success."))
         if timing.liveness_restart_earliest is not None:
             out.append(Statement("startup-kill", name,
@@ -112,7 +113,7 @@ def _container_statements(timing) -> list[Statement]:
     if timing.hang_to_restart is not None and decision is not None:
         out.append(Statement("liveness-hang", name,
                              f"If {label[0].lower()}{label[1:]} hangs, its liveness probe decides to "
-                             f"restart it {_r(decision)} later (at its failureThreshold-th failed check), "
+                             f"restart it {_r(decision)} later (once failureThreshold checks in a row have failed), "
                              f"then stops it with {timing.kill_grace} s of grace before SIGKILL: "
                              f"restarted {_r(timing.hang_to_restart)} after the hang."))
     if "readiness" not in timing.first_probe and timing.ready is not None:

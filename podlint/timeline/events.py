@@ -75,6 +75,8 @@ class ContainerTiming:
                                           # then `ready` is None and no event claims a time for it
     liveness_decision: Bounds | None = None   # relative: from a hang at x, the restart is decided in
                                               # [x + (F-1)p, x + F*p + T) (lifecycle-semantics 2.4)
+    startup_first_check: float | None = None  # startup probe: no run before this many s after the
+                                              # start, max(initialDelaySeconds, earliest h - s)
     seen_after_start: Bounds | None = None    # h - s: its postStart plus later starts of the same sync;
                                               # the first probe run waits for max(this, initialDelay)
 

@@ -92,8 +92,8 @@ class StartupSteps:
         for container, *_ in starts:
             self.restart_event(container)
         if never:
-            self.never_ready = (f'container "{never[0].name}" is never ready: its '
-                                f"{never[0].never.split(' ', 1)[0]} probe errors on every run")
+            self.never_ready = (f"the {never[0].never.split(' ', 1)[0]} probe of container "
+                                f'"{never[0].name}" errors on every run')
             return Bounds(pod_ready.earliest, None)
         detail = "every main container and sidecar ready"
         gates = pod.raw.get("readinessGates") if isinstance(pod.raw, dict) else None
@@ -184,6 +184,7 @@ class StartupSteps:
         gate_ref = seen_ref
         startup_success = None
         budget_g = budget_m = None
+        first_check = None
         restart = None
         if startup is not None:
             d, p, T, F = startup.initial_delay, startup.period, startup.timeout, startup.failure_threshold
@@ -202,6 +203,7 @@ class StartupSteps:
                 gate = None
             else:
                 budget_g, budget_m = startup_budget(block, d, p, F)
+                first_check = _num(max(block.earliest, d))
                 self.add(S, "startup-probe-first", name, window, (seen_ref,),
                          f"first run in [{waits}, + {p}); liveness and readiness wait for its success")
                 deadline = kill_decided(e0, p, T, F)
@@ -281,7 +283,8 @@ class StartupSteps:
                                      if decision is not None else None),
             kill_grace=kill_grace, hang_to_restart=hang, pre_stop=None, stop_signal=ZERO,
             sigkill=ZERO, assumed_startup=A, index=container.index, startup_success=startup_success,
-            never=never, liveness_decision=decision, seen_after_start=block))
+            never=never, liveness_decision=decision, seen_after_start=block,
+            startup_first_check=first_check))
         return ready
 
     def restart_event(self, container: "Container") -> None:
