@@ -318,3 +318,16 @@ def test_html_shows_a_known_post_start_duration():
     done = next(e for e in workload["startup"] if e["event"] == "post-start-completed")
     assert done["detail"].startswith("exec sleep, 10 s")
     assert 'Container "app" runs a postStart hook (10 s)' in explain(path)
+
+
+def test_the_loap_sentences_the_docs_print_are_the_ones_explain_prints():
+    """README.md and docs/explain.md show `podlint explain examples/loap.yaml`;
+    every "What this means" line they print is what the command prints now."""
+    actual = explain(str(ROOT / "examples" / "loap.yaml")).splitlines()
+    for doc in ("README.md", "docs/explain.md"):
+        text = (ROOT / doc).read_text()
+        block = text.split("$ podlint explain examples/loap.yaml", 1)[1].split("```", 1)[0]
+        shown = block.splitlines()
+        start = shown.index("  What this means")
+        said = [line for line in shown[start + 1:] if line.startswith("  - ")]
+        assert said and all(line in actual for line in said), (doc, [s for s in said if s not in actual])
