@@ -9,12 +9,17 @@ the same sync), `d/p/T/F` initialDelay/period/timeout/failureThreshold,
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from podlint.timeline.bounds import Bounds, _add, _bmax, _num
 
 if TYPE_CHECKING:
     from podlint.model import Container, Probe
+
+# IANA_SVC_NAME (k8s.io/apimachinery validation.IsValidPortName): at most 15
+# characters of [-a-z0-9], at least one letter, no hyphen at either end or twice.
+_IANA_SVC_NAME = re.compile(r"^(?=.{1,15}$)(?=[-a-z0-9]*[a-z])[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$")
 
 
 def first_run(gate: Bounds, started: Bounds, initial_delay: float) -> Bounds:
@@ -61,8 +66,12 @@ def port_problem(container: "Container", probe: "Probe | None") -> str | None:
     if probe is None:
         return None
     handler = probe.handler
-    if handler.action in ("httpGet", "tcpSocket", "grpc") and isinstance(handler.port, str) \
-            and not handler.port.isdigit() and container.resolve_port(handler.port) is None:
+    # Only a well-formed name reaches the kubelet: the API rejects other strings
+    # (and any name on a grpc probe), so for them there is no run-time behaviour to
+    # predict (an unrendered template's `${PORT}`, PL003's business).
+    if handler.action in ("httpGet", "tcpSocket") and isinstance(handler.port, str) \
+            and _IANA_SVC_NAME.match(handler.port) and "--" not in handler.port \
+            and container.resolve_port(handler.port) is None:
         return (f'{probe.kind} probe targets port "{handler.port}", which the container does '
                 "not declare (every run errors and the kubelet discards the result)")
     return None

@@ -52,6 +52,10 @@ def kill_sequence(pre_stop: Bounds | None, grace: int, version: tuple[int, int],
 class ShutdownSteps:
     """The shutdown half of the builder (mixed into podlint.timeline.build._Builder)."""
 
+    @property
+    def sidecar_names(self) -> set[str]:
+        return {c.name for c in self.pod.sidecars}
+
     def build_shutdown(self) -> None:
         pod = self.pod
         D = self.shutdown
@@ -66,16 +70,20 @@ class ShutdownSteps:
         self.add(D, "endpoints-removal", None, ZERO, ("deletion-requested",),
                  "endpoints marked terminating now; propagation to proxies not modelled")
         results: dict[int, tuple[Bounds, Bounds, Bounds]] = {}
+        # Only containers that can be running are killed: behind a sidecar whose
+        # startup probe never succeeds nothing else ever starts (startup.py).
+        running = set(self.timings)
+        mains = [c for c in pod.containers if c.name in running]
+        sidecars = [c for c in pod.sidecars if c.name in running]
         # Every running container's preStop starts at t0: their events in spec order.
-        self.hooks = {id(c): self.pre_stop_events(c, g) for c in pod.sidecars + pod.containers}
+        self.hooks = {id(c): self.pre_stop_events(c, g) for c in sidecars + mains}
         # Main containers: all killed in parallel at t0.
-        for container in pod.containers:
+        for container in mains:
             stop, kill, exited = self.kill_one(container, g, ("deletion-requested",), "stop-signal")
             results[id(container)] = (stop, kill, exited)
         ordered = self.version >= SIDECAR_ORDER_SINCE
-        sidecars = list(pod.sidecars)
-        later_exit: list[Bounds] = [results[id(c)][2] for c in pod.containers]
-        later_refs: list[str] = [f"sigkill-deadline:{c.name}" for c in pod.containers]
+        later_exit: list[Bounds] = [results[id(c)][2] for c in mains]
+        later_refs: list[str] = [f"sigkill-deadline:{c.name}" for c in mains]
         if not ordered and sidecars:
             self.notes.append(f"below {format_version(SIDECAR_ORDER_SINCE)} sidecars are stopped "
                               "in parallel with the main containers (no ordering)")
@@ -160,7 +168,7 @@ class ShutdownSteps:
             stop = Bounds(earliest, min(max(latest_own, latest_others), g))
         kill = Bounds(_sigkill_after(stop.earliest, g), _sigkill_after(stop.latest, g))
         self.add(D, "sidecar-stop-signal", container.name, stop, (ref, *later_refs),
-                 f"after its preStop and once the main containers{' and later sidecars' if len(later_refs) > len(self.pod.containers) else ''} "
+                 f"after its preStop and once the main containers{' and later sidecars' if any(r.split(':', 1)[-1] in self.sidecar_names for r in later_refs) else ''} "
                  f"have exited (reverse order), at the latest when the grace ({g} s) runs out")
         self.add(D, "sigkill-deadline", container.name, kill,
                  ("deletion-requested", f"sidecar-stop-signal:{container.name}"),
