@@ -15,6 +15,7 @@ from podlint.workloads import (ALWAYS_RESTART_KINDS, LABEL_SELECTOR_KINDS, MAP_S
                                key_position, object_identity, object_is_patch, object_is_whole,
                                value_position)
 from podlint.schema import SchemaViolation, schema_version_for, validate_document
+from podlint.timeline.versions import PROBE_GRACE_SINCE
 
 __all__ = [
     "Condition", "Container", "Context", "DEFAULT_GRACE_SECONDS",
@@ -26,6 +27,8 @@ __all__ = [
 # Kinds and object shape (workloads.py).
 __all__ += ["ALWAYS_RESTART_KINDS", "LABEL_SELECTOR_KINDS", "MAP_SELECTOR_KINDS", "Strategy",
             "object_is_patch", "object_is_whole"]
+# Version gates of the lifecycle model (lifecycle-semantics.md section 8).
+__all__ += ["PROBE_GRACE_SINCE"]
 # PL003 (schema) and PL004 (deprecated apiVersions) read these.
 __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for", "successor_schema",
             "validate_document"]

@@ -16,8 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from podlint import __version__
-from podlint.config import Settings, format_version
+from podlint.config import Settings
 from podlint.finding import Finding, Location
 
 FORMATS = ("text", "json", "mermaid", "html")
@@ -69,6 +68,10 @@ class Explained:
     timeline: Any                           # podlint.timeline.Timeline
     findings: list[Finding] = field(default_factory=list)
     containers: tuple[tuple[str, str], ...] = ()    # (name, role) in spec order, init first
+    # (line, container, event): where each probe and hook starts in the manifest and
+    # the event it drives, so a finding lands on the row of the probe or hook it is
+    # about, not the first candidate row of its container.
+    anchors: tuple[tuple[int, str, str | None], ...] = ()
 
     @property
     def ref(self) -> str:
@@ -84,7 +87,7 @@ class Explained:
             if finding.code in HEADER_CODES:
                 header.append(finding)
                 continue
-            index = event_for(finding, events)
+            index = event_for(finding, events, self.anchors)
             if index is None:
                 other.append(finding)
             else:
@@ -92,11 +95,24 @@ class Explained:
         return placed, header, other
 
 
-def event_for(finding: Finding, events: list) -> int | None:
-    """The index of the event a finding bites at, or None."""
+def event_for(finding: Finding, events: list, anchors=()) -> int | None:
+    """The index of the event a finding bites at, or None.
+
+    When the finding's line lies inside a probe or hook of its container (the
+    nearest anchor at or above it), the event that probe or hook drives wins if
+    it is a candidate: a livenessProbe finding goes to liveness-probe-first even
+    when the container also has a preStop."""
     candidates = FINDING_EVENTS.get(finding.code)
     if not candidates:
         return None
+    if finding.container is not None and anchors:
+        above = [a for a in anchors if a[1] == finding.container and a[0] <= finding.location.line]
+        if above:
+            subject = max(above, key=lambda a: a[0])[2]
+            if subject in candidates:
+                for index, event in enumerate(events):
+                    if event.event == subject and event.container == finding.container:
+                        return index
     for name in candidates:
         for index, event in enumerate(events):
             if event.event == name and (finding.container is None or event.container == finding.container):
@@ -221,8 +237,25 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
         out.append(Explained(
             workload.kind, workload.name, workload.namespace, workload.api_version,
             workload.path, workload.location.line, workload.location.column, timeline, mine,
-            tuple((c.name, c.role) for c in pod.all_containers)))
+            tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod)))
     return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
+
+
+_HOOK_EVENTS = {"post_start": "post-start-completed", "pre_stop": "pre-stop-completed"}
+
+
+def _anchors(pod) -> tuple[tuple[int, str, str | None], ...]:
+    """(line, container, event) for every container, probe and hook of the pod."""
+    out: list[tuple[int, str, str | None]] = []
+    for container in pod.all_containers:
+        out.append((container.location.line, container.name, None))
+        for probe in container.probes:
+            out.append((probe.location.line, container.name, f"{probe.kind}-probe-first"))
+        for attribute, event in _HOOK_EVENTS.items():
+            hook = getattr(container, attribute, None)
+            if hook is not None:
+                out.append((hook.location.line, container.name, event))
+    return tuple(out)
 
 
 def _crashed_files(sources, reason: str) -> list[_FileExplained]:
@@ -253,35 +286,3 @@ def run_explain(paths, settings: Settings, fmt: str, workloads, stream: TextIO,
     from podlint.explain_render import render
     render(fmt, explained, settings, stream, color=color)
     return status
-
-
-# ----------------------------------------------------------------------------- json shape
-
-def workload_document(item: Explained) -> dict:
-    """One workload as design.md section 4 describes it (keys in a fixed order)."""
-    timeline = item.timeline
-    try:
-        assumptions = timeline.assumptions.to_dict()
-    except Exception:
-        assumptions = {}
-    return {
-        "kind": item.kind,
-        "name": item.name,
-        "namespace": item.namespace,
-        "path": item.path,
-        "line": item.line,
-        "startup": [event.to_dict() for event in timeline.startup],
-        "shutdown": [event.to_dict() for event in timeline.shutdown],
-        "ready": timeline.ready.to_dict(),
-        "assumptions": assumptions,
-        "findings": [finding.to_dict() for finding in item.findings],
-    }
-
-
-def document(explained: list[Explained], settings: Settings) -> dict:
-    """`{"podlint_version", "kubernetes_version", "workloads": [...]}`"""
-    return {
-        "podlint_version": __version__,
-        "kubernetes_version": format_version(settings.kubernetes_version),
-        "workloads": [workload_document(item) for item in explained],
-    }

@@ -4,10 +4,12 @@
 For Deployments, compares `progressDeadlineSeconds` (default 600) with the time a
 new pod may legitimately need before it counts as available: the predicted
 pod-ready time (with the assumed startup times, `--assume app.startup=...`), the
-startup probe's guaranteed budget (`initialDelaySeconds + (failureThreshold - 1)
-x periodSeconds` after the container starts: an app that needs that long is
-allowed to), plus `minReadySeconds`. Flags the Deployment when that time is
-longer than the deadline.
+startup probe's guaranteed budget (`max(initialDelaySeconds, the wait for
+postStart) + (failureThreshold - 1) x periodSeconds` after the container starts:
+an app that needs that long is allowed to), plus `minReadySeconds`. Flags the
+Deployment when that time is longer than the deadline. A pod that can never be
+Ready (a probe on an undeclared named port) is left to PL207: it is not slow,
+it never becomes available.
 
 `extensions/v1beta1` Deployments without an explicit deadline are skipped: that
 version defaulted to no deadline.
@@ -103,6 +105,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             return
 
     timeline = ctx.timeline
+    if timeline.never_ready:
+        return                          # never available at all: PL207 names the probe that errors
     # (seconds, why, where): the longest legitimate wait names the cause.
     candidates = [(timeline.ready.earliest, f"predicted ready at {seconds(timeline.ready.earliest)} s", None)]
     for container in pod.sidecars + pod.containers:

@@ -5,10 +5,15 @@ For containers with a `startupProbe` and an assumed startup time
 (`--assume app.startup=90s`, the config's `assume:` or the `podlint/assume`
 annotation), flags the probe when its guaranteed budget, read from the predicted
 timeline, is shorter than the assumption. The guaranteed budget is
-`initialDelaySeconds + (failureThreshold - 1) x periodSeconds`: an app that is up
-within that time after its start is never killed, whatever the probe ticks'
-phase. The documentation's `initialDelaySeconds + failureThreshold x
-periodSeconds` is the optimistic end, which only some starts get.
+`max(initialDelaySeconds, W) + (failureThreshold - 1) x periodSeconds`, where W is
+how long after its start the kubelet first sees the container running: its own
+postStart hook and the pulls and postStarts of the containers started after it
+in the same sync (no probe runs before that). An app that is up within that time
+after its start is never killed, whatever the probe ticks' phase. The
+documentation's `initialDelaySeconds + failureThreshold x periodSeconds` is the
+optimistic end, which only some starts get. A probe on a named port the
+container does not declare never kills (the kubelet discards its errors), so it
+is left to PL207.
 
 Without an assumption the rule has nothing to compare with and stays silent.
 
@@ -83,13 +88,20 @@ def check(ctx: Context) -> Iterator[Finding]:
         if budget is None or assumed is None or not budget < assumed:
             continue
         upper = timing.startup_budget_max
+        waited = timing.seen_after_start.earliest if timing.seen_after_start is not None else 0
+        if waited > probe.initial_delay:
+            start = (f"its first check waits {seconds(waited)} s for postStart and the starts after "
+                     f"it, more than initialDelaySeconds {probe.initial_delay}")
+        else:
+            start = f"initialDelaySeconds {probe.initial_delay}"
+        spread = (f"{seconds(upper)} s at most, depending on the tick" if upper is not None
+                  else "more only if later starts are slow")
         yield ctx.finding(
             probe.location,
             f'startupProbe of container "{container.name}" guarantees only {seconds(budget)} s '
-            f"(initialDelaySeconds {probe.initial_delay} + {probe.failure_threshold - 1} x "
-            f"periodSeconds {probe.period}; {seconds(upper)} s at most, depending on the tick) but "
+            f"({start}, + {probe.failure_threshold - 1} x periodSeconds {probe.period}; {spread}) but "
             f"{container.name}.startup is assumed to be {seconds(assumed)} s: the container is killed "
             "before it is up, again and again",
             container=container.name,
-            hint=f"raise failureThreshold so that initialDelaySeconds + (failureThreshold - 1) x "
-                 f"periodSeconds is at least {seconds(assumed)}")
+            hint=f"raise failureThreshold so that the budget ({seconds(budget)} s now) is at least "
+                 f"{seconds(assumed)} s: each extra failure adds periodSeconds ({probe.period} s)")

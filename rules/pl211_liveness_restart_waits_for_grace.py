@@ -4,8 +4,12 @@
 Flags `livenessProbe` and `startupProbe` without a probe-level
 `terminationGracePeriodSeconds` in pods whose `terminationGracePeriodSeconds` is
 above a threshold (option `grace-threshold-seconds`, default 60). The message
-gives the two numbers from the predicted timeline: how long the checks fail
-before the kubelet acts, and the grace the kill then waits.
+gives the numbers from the predicted timeline: when the kubelet decides the
+kill after a hang (`failureThreshold` checks `periodSeconds` apart: between
+(F-1) x period and F x period + timeout after the hang), the grace the kill then
+waits, and the sum. A probe that can never run or whose results are always
+discarded (a named port the container does not declare) kills nothing and is
+not flagged.
 
 Not flagged for targets below Kubernetes 1.25, where the probe-level field is
 off by default.
@@ -16,7 +20,7 @@ connections, finishing jobs). Without a probe-level value, a kill decided by a
 failed liveness or startup probe uses the same grace: the kubelet runs the
 preStop hook, sends SIGTERM, which a hung process ignores, and waits the whole
 grace before SIGKILL. The container is restarted only after the failure window
-plus the grace period (for example 30 s + 600 s), and its traffic and work are
+plus the grace period (for example 20 to 31 s + 600 s), and its traffic and work are
 stuck for all of it. The probe's own `terminationGracePeriodSeconds` (on by
 default since 1.25, GA in 1.28) shortens only that kill.
 
@@ -69,14 +73,12 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, seconds
+from podlint.api import PROBE_GRACE_SINCE, Context, Finding, seconds
 
 CODE = "PL211"
 NAME = "liveness-restart-waits-for-grace"
 SEVERITY = "warning"
 OPTIONS = {"grace-threshold-seconds": {"type": "integer", "minimum": 0, "default": 60}}
-
-PROBE_GRACE_SINCE = (1, 25)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -96,20 +98,22 @@ def check(ctx: Context) -> Iterator[Finding]:
             if probe is None or (probe.termination_grace is not None and probe.termination_grace > 0):
                 continue
             if probe.kind == "liveness":
-                window = timing.liveness_failure_window
-                if window is None:
-                    continue
-                what = (f"a hung container is restarted only after {seconds(window)} s of failed checks "
-                        f"plus the {grace} s grace period")
+                decision = timing.liveness_decision
+                if decision is None:
+                    continue            # never runs or never kills (a probe error): nothing waits
+                what = (f"a hung container is restarted only after its {probe.failure_threshold} failed "
+                        f"checks {probe.period} s apart ({seconds(decision.earliest)} to "
+                        f"{seconds(decision.latest)} s after it hangs) plus the {grace} s grace period")
                 hang = timing.hang_to_restart
                 if hang is not None and timing.kill_grace == grace and hang.latest is not None:
-                    what += f" ({seconds(hang.earliest)} to {seconds(hang.latest)} s after it hangs)"
+                    what += f": {seconds(hang.earliest)} to {seconds(hang.latest)} s after it hangs"
             else:
-                budget = timing.startup_budget_max
+                budget = timing.startup_budget_guaranteed
                 if budget is None:
-                    continue
-                what = (f"a container stuck while starting is killed after up to {seconds(budget)} s of "
-                        f"failed checks and restarted only after the {grace} s grace period on top")
+                    continue            # never kills (a probe error)
+                what = (f"a container stuck while starting is killed no sooner than {seconds(budget)} s "
+                        f"after it starts ({probe.failure_threshold} failed checks {probe.period} s apart) "
+                        f"and restarted only after the {grace} s grace period on top")
             yield ctx.finding(
                 probe.location,
                 f'{probe.field_name} of container "{container.name}" has no '

@@ -116,7 +116,7 @@ def test_seed_reproduces_the_observed_order():
     assert (pre["earliest"], pre["latest"]) == (0, 0)
     assert (stop["earliest"], stop["latest"]) == (0, 30)
     assert (kill["earliest"], kill["latest"]) == (30, 32)
-    assert workload["ready"] == {"earliest": 0, "latest": None}
+    assert workload["ready"] == {"earliest": 0, "latest": None, "never": False}
 
 
 def test_json_shape_is_exact_and_deterministic():

@@ -208,8 +208,11 @@ def test_sidecar_with_startup_probe_gates_the_next_init_container():
     assert span(t, "startup-probe-first", "proxy") == (3, 5)
     assert span(t, "sidecar-ready", "proxy") == (3, None)          # app startup unknown
     assert span(t, "init-started", "migrate") == (3, None)
-    assert t.timing("proxy").startup_budget_guaranteed == 58
-    assert t.timing("proxy").startup_budget_max == 60
+    # The first check waits for the postStart (3 s > initialDelay 0): 3 + 29 x 2, the
+    # same 61 s the table's startup-probe-deadline shows (lifecycle-semantics 2.4).
+    assert t.timing("proxy").startup_budget_guaranteed == 61
+    assert t.timing("proxy").startup_budget_max == 63
+    assert span(t, "startup-probe-deadline", "proxy")[0] == 61
     # With the app's startup assumed, the gate is bounded: [max(e0, s+A), + p + T].
     t = timeline_of(pod(spec), assume={"proxy.startup": 10})
     assert span(t, "sidecar-ready", "proxy") == (10, 13)
@@ -336,9 +339,11 @@ def test_named_port_probes():
                "livenessProbe: {httpGet: {port: http}}")
     t = timeline_of(pod(missing), assume={"app.startup": 5})
     assert 'port "http"' in t.timing("app").never
-    assert t.timing("app").ready.latest is None
-    assert t.ready.latest is None
-    assert "never" in t.event("container-ready", "app").detail
+    assert t.timing("app").ready is None                          # no time: never
+    assert t.never_ready == 'the readiness probe of container "app" errors on every run'
+    assert t.event("container-ready", "app") is None
+    assert t.event("pod-ready") is None
+    assert "never succeeds" in t.event("readiness-probe-first", "app").detail
     assert t.timing("app").liveness_restart_earliest is None     # a probe error never kills
     assert t.event("liveness-restart-earliest", "app") is None
 
@@ -564,3 +569,35 @@ def test_timeline_of_an_empty_pod():
     assert [e.event for e in t.startup] == ["pod-scheduled", "pod-ready"]
     assert t.ready == Bounds(0, 0)
     assert [e.event for e in t.shutdown] == ["deletion-requested", "endpoints-removal"]
+
+
+def test_a_sidecar_whose_startup_probe_never_succeeds_blocks_everything_after_it():
+    """The next init container waits for the sidecar's startup success (1.3); a
+    startup probe on an undeclared named port never succeeds (2.3), so nothing
+    after the sidecar starts, the pod is never Ready, and only the sidecar is
+    running to be killed on deletion."""
+    spec = ("  initContainers:\n"
+            + container("proxy", "restartPolicy: Always\nstartupProbe: {httpGet: {port: admin}}")
+            + container("migrate") + "  containers:\n"
+            + container("app", "readinessProbe: {httpGet: {port: 8080}}"))
+    t = timeline_of(pod(spec))
+    names = {(e.event, e.container) for e in t.startup + t.shutdown}
+    assert ("sidecar-started", "proxy") in names and ("startup-probe-first", "proxy") in names
+    assert ("sidecar-ready", "proxy") not in names
+    assert ("startup-probe-deadline", "proxy") not in names       # a probe error never kills
+    assert not [n for n in names if n[1] in ("migrate", "app")]
+    assert t.never_ready == 'sidecar "proxy" never passes its startup probe, so nothing after it starts'
+    assert any(n.startswith("migrate, app: never started") for n in t.notes)
+    assert [e.container for e in t.shutdown if e.event == "sidecar-stop-signal"] == ["proxy"]
+
+
+def test_a_port_string_the_api_rejects_is_not_a_never_ready_prediction():
+    """`${EXTENSION_GRPC_HEALTH_PORT:-9003}` (an unrendered template, as in the corpus'
+    GoogleCloudPlatform inference-pool-variables.yaml) is no IANA_SVC_NAME: the API
+    rejects the pod (PL003), so the kubelet never probes anything and the timeline
+    predicts no "never"."""
+    spec = "  containers:\n" + container(
+        "app", "readinessProbe: {httpGet: {port: '${HEALTH_PORT:-9003}'}}")
+    t = timeline_of(pod(spec))
+    assert t.timing("app").never is None and t.never_ready is None
+    assert t.event("pod-ready") is not None

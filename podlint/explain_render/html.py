@@ -260,7 +260,9 @@ def _rows_startup(events) -> list[list]:
             if key in rows]
 
 
-def _draw_startup_row(svg: Svg, scale: Scale, y: float, row: list, role: str) -> None:
+def _draw_startup_row(svg: Svg, scale: Scale, y: float, row: list, role: str, timing=None) -> None:
+    """The start/run/hook row; `timing` (ContainerTiming) gives the postStart's own
+    duration, known for sleep hooks even when the start time is not."""
     by = {e.event: e for e in row}
     fill, stroke = ROLE_FILL.get(role, ROLE_FILL["main"])
     if "init-started" in by:
@@ -275,8 +277,16 @@ def _draw_startup_row(svg: Svg, scale: Scale, y: float, row: list, role: str) ->
         if hook is None:
             bar(svg, scale, y, started.earliest, None, stroke, f"started {when}, running")
         elif hook.latest is None:
-            bar(svg, scale, y, started.earliest, None, COLORS["hook"],
-                f"started {when}; postStart runs, end unknown (blocks what follows)")
+            duration = getattr(timing, "post_start", None)
+            if duration is not None and duration.latest is not None:
+                end = started.earliest + duration.latest
+                bar(svg, scale, y, end, None, stroke, "running")
+                bar(svg, scale, y, started.earliest, end, COLORS["hook"],
+                    f"started {when}; postStart {fmt_range(duration.earliest, duration.latest)} "
+                    "(blocks what follows)", solid_until=started.earliest + duration.earliest)
+            else:
+                bar(svg, scale, y, started.earliest, None, COLORS["hook"],
+                    f"started {when}; postStart runs, end unknown (blocks what follows)")
         else:
             bar(svg, scale, y, hook.latest, None, stroke, "running")
             bar(svg, scale, y, started.earliest, hook.latest, COLORS["hook"],
@@ -380,9 +390,12 @@ def panel(svg: Svg, item, phase: str, top: float) -> float:
         for index, row in enumerate(rows):
             if phase == "startup":
                 if name and index == 0:
-                    _draw_startup_row(svg, scale, row_y, row, role)
+                    _draw_startup_row(svg, scale, row_y, row, role, timeline.containers.get(name))
                 elif not name and index == 0:
                     _draw_startup_row(svg, scale, row_y, row, role)
+                elif not name and getattr(timeline, "never_ready", None):
+                    svg.add(_text(PLOT_X0 + 4, row_y + 13, f"pod never Ready: {timeline.never_ready}",
+                                  11, COLORS["kill"], weight="600"))
                 else:
                     _draw_probe_row(svg, scale, row_y, row)
             elif index == 0:

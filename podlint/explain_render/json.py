@@ -10,7 +10,7 @@ from typing import TextIO
 
 
 def render(explained: list, settings, out: TextIO, color: bool = False) -> None:
-    from podlint.explain import document
+    from podlint.explain_render.document import document
 
     json.dump(document(explained, settings), out, indent=2, ensure_ascii=True, allow_nan=False)
     out.write("\n")

@@ -105,8 +105,12 @@ def render(explained: list, settings, out: TextIO, color: bool = False) -> None:
             out.write("\n")
         roles = {name: role for name, role in reversed(item.containers)}
         out.write(f"### {safe(item.ref, 120)} ({safe(item.path, 120)} line {item.line})\n\n")
+        never = getattr(item.timeline, "never_ready", None)
+        plain = never.replace("\"", "").replace(": ", " - ") if never else ""
         out.write(f"Kubernetes {version} assumed. Times in seconds; a grey bar has no upper bound "
-                  "(an unknown duration, see `podlint explain --assume`).\n\n")
+                  "(an unknown duration, see `podlint explain --assume`)."
+                  + (f" Pod never Ready: {safe(plain, 200)} (no pod-ready milestone)." if never else "")
+                  + "\n\n")
         for phase, events, what in (("startup", item.timeline.startup, "s from pod admission"),
                                     ("shutdown", item.timeline.shutdown, "s from t0 (kubelet starts the kill)")):
             out.write("```mermaid\n")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from podlint.explain_render import fmt_range, fmt_time
+from podlint.explain_render import fmt_time
 from podlint.explain_render.story import sentences
 from podlint.reporters import printable
 
@@ -87,9 +87,13 @@ def render_one(item, out: TextIO, paint: _Paint) -> None:
     out.write("\n")
     _table(out, "STARTUP (s from pod admission)", "startup", timeline.startup, 0, placed, width, paint)
     ready = timeline.ready
-    out.write(paint(f"  pod Ready: earliest {fmt_time(ready.earliest)} s, latest "
-                    f"{fmt_time(ready.latest, 'unbounded')}"
-                    + (" s" if ready.latest is not None else ""), BOLD) + "\n\n")
+    never = getattr(timeline, "never_ready", None)
+    if never:
+        out.write(paint(f"  pod Ready: never ({printable(never)})", BOLD) + "\n\n")
+    else:
+        out.write(paint(f"  pod Ready: earliest {fmt_time(ready.earliest)} s, latest "
+                        f"{fmt_time(ready.latest, 'unbounded')}"
+                        + (" s" if ready.latest is not None else ""), BOLD) + "\n\n")
     _table(out, "SHUTDOWN (s from t0, the kubelet starting the kill)", "shutdown", timeline.shutdown,
            len(timeline.startup), placed, width, paint)
     out.write("\n" + paint("  What this means", BOLD) + "\n")

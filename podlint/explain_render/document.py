@@ -1,0 +1,55 @@
+"""The shape of `podlint explain -f json` (design.md sections 4 and 7), built
+here, below every renderer and the command, so that the json renderer, the html
+page and later layers (a rollout model) share one definition:
+`{"podlint_version", "kubernetes_version", "workloads": [{"kind", "name",
+"namespace", "path", "line", "startup", "shutdown", "ready", "assumptions",
+"findings"}]}`, keys in that order. `ready` is `{"earliest", "latest", "never"}`:
+`never` is true when a probe can never succeed (both bounds are then null).
+"""
+from __future__ import annotations
+
+from podlint import __version__
+from podlint.config import format_version
+
+DOCUMENT_KEYS = ("podlint_version", "kubernetes_version", "workloads")
+WORKLOAD_KEYS = ("kind", "name", "namespace", "path", "line", "startup", "shutdown", "ready",
+                 "assumptions", "findings")
+READY_KEYS = ("earliest", "latest", "never")
+
+
+def ready_document(timeline) -> dict:
+    """The pod's readiness: its bounds, or nulls and `never: true`."""
+    never = bool(getattr(timeline, "never_ready", None))
+    if never:
+        return {"earliest": None, "latest": None, "never": True}
+    return {**timeline.ready.to_dict(), "never": False}
+
+
+def workload_document(item) -> dict:
+    """One explained workload (podlint.explain.Explained), keys in a fixed order."""
+    timeline = item.timeline
+    try:
+        assumptions = timeline.assumptions.to_dict()
+    except Exception:
+        assumptions = {}
+    return {
+        "kind": item.kind,
+        "name": item.name,
+        "namespace": item.namespace,
+        "path": item.path,
+        "line": item.line,
+        "startup": [event.to_dict() for event in timeline.startup],
+        "shutdown": [event.to_dict() for event in timeline.shutdown],
+        "ready": ready_document(timeline),
+        "assumptions": assumptions,
+        "findings": [finding.to_dict() for finding in item.findings],
+    }
+
+
+def document(explained: list, settings) -> dict:
+    """`{"podlint_version", "kubernetes_version", "workloads": [...]}`"""
+    return {
+        "podlint_version": __version__,
+        "kubernetes_version": format_version(settings.kubernetes_version),
+        "workloads": [workload_document(item) for item in explained],
+    }
