@@ -7,6 +7,7 @@ from podlint.deprecations import status as deprecation_status
 from podlint.deprecations import successor as successor_schema
 from podlint.finding import Condition, Finding, Location
 from podlint.rulekit import known_pre_stop, seconds
+from podlint.purpose import control_plane_static_pod, is_placeholder, placeholder_reason
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
                            Hook, Pod, Port, Probe, Reference, Volume, VolumeMount, as_int, as_str)
@@ -29,6 +30,9 @@ __all__ += ["ALWAYS_RESTART_KINDS", "LABEL_SELECTOR_KINDS", "MAP_SELECTOR_KINDS"
             "object_is_patch", "object_is_whole"]
 # Version gates of the lifecycle model (lifecycle-semantics.md section 8).
 __all__ += ["PROBE_GRACE_SINCE"]
+# What a pod or container is for (PL202, PL304, PL401, PL505 stay quiet on placeholders
+# and control-plane static Pods).
+__all__ += ["control_plane_static_pod", "is_placeholder", "placeholder_reason"]
 # PL003 (schema) and PL004 (deprecated apiVersions) read these.
 __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for", "successor_schema",
             "validate_document"]

@@ -1,0 +1,151 @@
+"""What a pod or container is for, as far as its manifest tells.
+
+Some advice is right in general and useless for a particular kind of object
+(design.md 7, "noise"): a liveness probe demanded of `sleep infinity`, hostPath
+on a kubeadm control-plane static Pod. Rules ask these questions here, through
+podlint.api, so every rule draws the line in the same place.
+
+- `placeholder_reason(container)`: the container's process does nothing but
+  wait (a pause image, `sleep`, `tail -f /dev/null`, an idle loop, a bare shell
+  on stdin). Such a process cannot hang, has nothing to drain and never writes a
+  crash message.
+- `control_plane_static_pod(pod)`: a control-plane component run as a static
+  Pod on the node (kubeadm's etcd, kube-apiserver, ...), which reads the node's
+  certificates and state through hostPath by design.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from typing import Any
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"})
+_DURATION = re.compile(r"^(\d+(\.\d+)?|\.\d+)[smhd]?$")
+_FOREVER = frozenset({"inf", "infinity"})
+# registry.k8s.io/pause:3.9, kubernetes/pause, gcr.io/google_containers/pause-amd64:3.1,
+# gke.gcr.io/pause:3.8@sha256:...
+_PAUSE_IMAGE = re.compile(r"(^|/)pause(-[a-z0-9]+)?([:@]|$)")
+# Loop heads that always continue: `while true`, `while :`, `while [ 1 ]`, `until false`.
+_FOREVER_LOOP = re.compile(r"^(while\s+(true|:|\[\s*(1|true)\s*\])|until\s+false)$")
+# Statements that neither work nor wait, allowed around the waiting one. `echo`
+# is not among them: `echo $(date) >> /mnt/out` is work.
+_HARMLESS = frozenset({"trap", "true", ":", "done", "wait", "set"})
+
+CONTROL_PLANE_COMPONENTS = frozenset({
+    "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler",
+    "cloud-controller-manager", "kube-proxy", "kubelet"})
+
+
+def _words(container) -> list[str]:
+    raw = container.raw if isinstance(container.raw, dict) else {}
+    return [str(w) for key in ("command", "args") if isinstance(raw.get(key), list)
+            for w in raw[key]]
+
+
+def _idle_words(words: list[str]) -> str | None:
+    """`sleep N|infinity`, `tail -f /dev/null`, `/pause`: the command itself waits."""
+    if not words:
+        return None
+    program = os.path.basename(words[0])
+    if program == "sleep" and len(words) >= 2 and all(
+            _DURATION.match(w.lower()) or w.lower() in _FOREVER for w in words[1:]):
+        return " ".join(["sleep"] + words[1:])
+    if program == "tail" and words[1:] in (["-f", "/dev/null"], ["-F", "/dev/null"]):
+        return "tail -f /dev/null"
+    if program == "pause" and len(words) == 1:
+        return "pause"
+    return None
+
+
+def _idle_script(script: str) -> str | None:
+    """A shell script that only waits: `sleep infinity`, `exec tail -f /dev/null`,
+    `trap : TERM; sleep infinity & wait`, `while true; do sleep 3600; done`."""
+    if len(script) > 2_000:
+        return None
+    waiting = None
+    for part in re.split(r"\|\||&&|;|\n", script):
+        text = part.strip().rstrip("&").strip()
+        if not text or text.startswith("#"):
+            continue
+        if _FOREVER_LOOP.match(re.sub(r"\s+", " ", text)):
+            continue
+        try:
+            words = shlex.split(text, comments=True)
+        except ValueError:
+            return None
+        if words and words[0] in ("do", "exec"):
+            words = words[1:]
+        if not words:
+            continue
+        idle = _idle_words(words)
+        if idle is not None:
+            waiting = waiting or idle
+        elif words[0] not in _HARMLESS:
+            return None         # the script does some work: not a placeholder
+    return waiting
+
+
+def placeholder_reason(container) -> str | None:
+    """Why the container's process only waits (`"sleep infinity"`, `"pause image"`,
+    ...), or None when it may do work.
+
+    Judged from `command` + `args` (a shell's `-c` script included) and, without
+    a command, from a pause image. A placeholder cannot hang or crash in a way a
+    probe or a termination message would explain, and has nothing to drain on
+    shutdown; `sleep` as PID 1 even ignores SIGTERM, so it waits out the whole
+    grace period.
+    """
+    words = _words(container)
+    if not words:
+        image = (container.image or "").strip().lower()
+        return "pause image" if image and _PAUSE_IMAGE.search(image) else None
+    if os.path.basename(words[0]) == "env":
+        words = words[1:]
+        while words and "=" in words[0]:
+            words = words[1:]
+    idle = _idle_words(words)
+    if idle is not None:
+        return idle
+    if not words or os.path.basename(words[0]) not in _SHELLS:
+        return None
+    flags = words[1:]
+    for position, word in enumerate(flags):
+        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
+            if position + 1 < len(flags):
+                return _idle_script(flags[position + 1])
+            return None
+    raw = container.raw if isinstance(container.raw, dict) else {}
+    if not flags and raw.get("stdin") is True:
+        return "interactive shell"          # `kubectl run -it`-style toolbox
+    return None
+
+
+def is_placeholder(container) -> bool:
+    return placeholder_reason(container) is not None
+
+
+def control_plane_static_pod(pod) -> str | None:
+    """The component name when `pod` is a control-plane component run as a
+    static Pod (kubeadm's /etc/kubernetes/manifests), else None.
+
+    Recognised as kubeadm writes them: a bare Pod in kube-system on the host
+    network, labelled `tier: control-plane` or with a `component` / `k8s-app`
+    label naming a control-plane component (etcd, kube-apiserver,
+    kube-controller-manager, kube-scheduler, ...), or a mirror Pod
+    (`kubernetes.io/config.source: file`).
+    """
+    if pod.kind != "Pod" or pod.namespace != "kube-system":
+        return None
+    raw: Any = pod.raw if isinstance(pod.raw, dict) else {}
+    if raw.get("hostNetwork") is not True:
+        return None
+    labels = pod.labels
+    named = labels.get("component") or labels.get("k8s-app")
+    if labels.get("tier") == "control-plane":
+        return named or "control-plane"
+    if named in CONTROL_PLANE_COMPONENTS:
+        return named
+    if pod.annotations.get("kubernetes.io/config.source") == "file":
+        return named or "static"
+    return None
