@@ -7,6 +7,17 @@ StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and Pods with
 CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged. Neither is a container
 without an `image`: a strategic-merge patch fragment whose base sets the probes.
 
+Placeholder containers are not flagged either: a process that does nothing but
+wait cannot hang. That is a pause image (`registry.k8s.io/pause`, the container
+that keeps an installer DaemonSet's pod alive after its init containers did the
+work), `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script made
+only of those (`exec tail -f /dev/null`, `while true; do sleep 3600; done`,
+`trap : TERM; sleep infinity & wait`), or a bare shell waiting on stdin (a
+`kubectl run -it` toolbox). These are client and debug pods you `kubectl exec`
+into; demanding a probe of them is noise (design.md 7). A script that does any
+work between its sleeps (`while true; do date >> /mnt/out; sleep 1; done`) is
+still flagged.
+
 ## Why is this bad?
 The kubelet restarts a container when its process exits. A process that hangs
 (a deadlock, an exhausted thread pool, a stuck event loop) keeps running, stays
@@ -43,7 +54,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, is_placeholder
 
 CODE = "PL202"
 NAME = "missing-liveness-probe"
@@ -58,6 +69,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for container in pod.sidecars + pod.containers:
         if container.liveness_probe is not None or container.is_patch_fragment:
             continue            # a patch fragment's base object sets the probes
+        if is_placeholder(container):
+            continue            # sleep, tail -f /dev/null, pause: nothing to hang
         role = "sidecar" if container.is_sidecar else "container"
         yield ctx.finding(
             container.location,

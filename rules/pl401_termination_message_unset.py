@@ -10,6 +10,13 @@ in every workload kind. A container without an `image` is a fragment of a
 strategic-merge patch (Kustomize `patches:`), whose base object is linted on its
 own, and is skipped.
 
+Placeholder containers are skipped too: a process that does nothing but wait (a
+pause image, `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script
+made only of those, a bare shell waiting on stdin) has no failure to explain;
+the client and debug pods built around them are noise to flag (design.md 7).
+The init containers beside such a placeholder, which do the real work, are still
+flagged.
+
 ## Why is this bad?
 With the default policy `File`, the kubelet reports the contents of
 `/dev/termination-log` as the container's last termination message, and almost
@@ -66,7 +73,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding
+from podlint.api import DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding, is_placeholder
 
 CODE = "PL401"
 NAME = "termination-message-unset"
@@ -78,6 +85,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for container in ctx.pod.all_containers:
         if container.is_patch_fragment:
             continue            # a patch fragment: the base object sets the rest
+        if is_placeholder(container):
+            continue            # sleep, tail -f /dev/null, pause: no failure to explain
         if container.termination_message_policy == "FallbackToLogsOnError":
             continue
         if container.termination_message_path != DEFAULT_TERMINATION_MESSAGE_PATH:
