@@ -4,6 +4,14 @@
 Flags a pod template whose `terminationGracePeriodSeconds` is explicitly `0`,
 in every workload kind.
 
+A pod whose every main container and sidecar is a placeholder (a process that
+only waits: `sleep infinity`, `tail -f /dev/null`, a pause image; see PL202)
+and has no preStop hook is not flagged. Such utility pods (istio's `sleep` and
+`curl` samples, database client pods you `kubectl exec` into) set grace 0 on
+purpose: `sleep` as PID 1 has no SIGTERM handler, so the kernel drops the stop
+signal and every delete would otherwise wait out the whole default 30 s grace
+before the SIGKILL, with nothing in flight to protect.
+
 ## Why is this bad?
 With a grace of 0 the kubelet still floors the pod's grace at 1 s on deletion:
 each preStop hook is cut off after at most 1 s, and SIGKILL follows 2 s after
@@ -55,7 +63,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, is_placeholder
 
 CODE = "PL304"
 NAME = "zero-grace-period"
@@ -68,6 +76,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not pod.grace_explicit or pod.termination_grace != 0:
         return
     hooks = [c.name for c in pod.all_containers if c.pre_stop is not None]
+    running = pod.sidecars + pod.containers
+    if running and not hooks and all(is_placeholder(c) for c in running):
+        return          # a sleep/pause utility pod: nothing to drain, SIGTERM ignored anyway
     names = ", ".join('"' + name + '"' for name in hooks)
     plural = len(hooks) > 1
     detail = (f"the preStop hook{'s' if plural else ''} of {names} {'are' if plural else 'is'} "
