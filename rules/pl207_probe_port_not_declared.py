@@ -7,13 +7,32 @@ Checks the `port` of every `httpGet`, `tcpSocket` and `grpc` probe and of every
 - a **named** port that the container does not declare is an error; so is a named
   port declared only with `protocol: UDP` (the checks speak TCP);
 - a **numeric** port that the container does not declare, while it declares
-  others, is a warning.
+  others, is a warning when another probe of the same container checks a port
+  it does declare (the probes disagree about where the app listens: tomcat
+  declares and readiness-checks 8080 while its liveness probe dials 80), and
+  info otherwise.
 
-A container that declares no ports at all is not warned about numeric ports:
-`ports` is informational, many images listen without declaring anything, and
-such a probe works. A probe with an explicit `host` other than localhost checks
-another machine, so its number is not compared either. A string that is not a
-valid port name (a `${PORT}` placeholder left by a template) is PL003's to report.
+Why numbers are mostly info: the kubelet resolves a name among the container's
+`ports` and fails when it is missing, but it probes a number directly on the
+pod's IP, declared or not (`ports` is informational). An undeclared number works
+whenever the app listens there, and health ports usually are such numbers:
+kubebuilder operators serve health on `:8081` beside a declared webhook port,
+ingress-nginx on `:10254` beside `http`/`https` (46 of the 53 PL207 findings in
+the 3,181-manifest test corpus were undeclared numbers, 22 of them ingress-nginx's
+10254). Only a typo or a stale number is a bug, and the manifest cannot tell
+which unless the container's own probes contradict each other. When another
+container of the pod declares the number, the probe tests that container (a
+frontend answering health for its backend is a deliberate pattern); the message
+says so, at info.
+
+A number that the container's command, args or env values bind
+(`--health-probe-bind-address=:8081`, `--port 8081`, `HEALTH_PORT: "8081"`) gives
+no finding: the app is told to listen there, and declaring it changes nothing
+the kubelet does. Neither does any number in a container that declares no ports
+at all: many images listen without declaring anything. A probe with an explicit
+`host` other than localhost checks another machine, so its number is not
+compared. A string that is not a valid port name (a `${PORT}` placeholder left
+by a template) is PL003's to report.
 
 ## Why is this bad?
 The kubelet resolves a port name only among the probed container's own `ports`
@@ -22,9 +41,9 @@ server never checks that the name exists. An unknown name makes every probe run
 an error whose result is thrown away: a readiness probe never succeeds (the pod
 is never Ready and a rollout hangs), a liveness probe never restarts anything, a
 startup probe never completes, and an `httpGet` postStart hook fails, which
-kills the container. A numeric port the container does not declare is legal, but
-usually a typo or a stale port after the app moved: the check tests a port
-nothing listens on, or another container's port.
+kills the container. A numeric port the container does not declare is legal and
+usually served; when it is a typo or a stale port after the app moved, the check
+tests a port nothing listens on, or another container's port.
 
 ## Example
 ```yaml
@@ -40,7 +59,7 @@ spec:
       readinessProbe:
         httpGet: {path: /ready, port: web}  # [PL207]
       livenessProbe:
-        tcpSocket: {port: 8008}  # [PL207]
+        tcpSocket: {port: 8008}  # [PL207] (info)
 ```
 
 Use instead:
@@ -61,7 +80,7 @@ spec:
 ```
 
 ## Options
-- `numeric-ports` (boolean, default true): also warn about numeric ports the container does not declare (many images serve health checks on an undeclared admin port; set false to keep only the errors).
+- `numeric-ports` (boolean, default true): also report numeric ports the container does not declare, as info (set false to keep only the errors).
 
 ## References
 - Kubernetes source: pkg/probe/util.go, ResolveContainerPort (looks only in the probed container's ports)
@@ -113,6 +132,35 @@ def _declared_elsewhere(ctx: Context, container: Container, name=None, number=No
     return None
 
 
+def _bound_on_command_line(container: Container, number: int) -> bool:
+    """The container's command, args or env values name the port (`:8081`, `=8081`,
+    or the number alone): the app is told to listen there."""
+    raw = container.raw if isinstance(container.raw, dict) else {}
+    words = [w for key in ("command", "args") if isinstance(raw.get(key), list) for w in raw[key]]
+    env = raw.get("env")
+    if isinstance(env, list):
+        words += [item.get("value") for item in env if isinstance(item, dict)]
+    ending = re.compile(rf"(^|[:=]){number}$")
+    return any(isinstance(w, (str, int)) and not isinstance(w, bool) and ending.search(str(w).strip())
+               for w in words)
+
+
+def _probe_on_declared_port(container: Container) -> tuple[str, int] | None:
+    """(probe field, port) of the first probe of `container` that checks a port the
+    container declares for TCP, or None."""
+    for probe in container.probes:
+        handler = probe.handler
+        if handler.action not in ("httpGet", "tcpSocket", "grpc") or handler.port is None:
+            continue
+        if (handler.host or "").lower() not in LOCAL_HOSTS:
+            continue
+        number = container.resolve_port(handler.port)
+        if number is not None and any(p.number == number and p.protocol != "UDP"
+                                      for p in container.ports):
+            return probe.field_name, number
+    return None
+
+
 def _listing(container: Container) -> str:
     items = [f"{p.name}={p.number}" if p.name else str(p.number) for p in container.ports][:4]
     return ", ".join(items) + (" ..." if len(container.ports) > 4 else "")
@@ -156,8 +204,15 @@ def check(ctx: Context) -> Iterator[Finding]:
                 continue
             if any(p.number == number for p in container.ports):
                 continue
+            if _bound_on_command_line(container, number):
+                continue        # `--health-probe-bind-address=:8081`: the app listens there
+            sibling = _probe_on_declared_port(container)
             elsewhere = _declared_elsewhere(ctx, container, number=number)
-            if elsewhere:
+            if sibling is not None:
+                detail = (f", while its {sibling[0]} checks the declared port {sibling[1]}: the probes "
+                          "disagree about where the app listens, so one of them is likely a typo "
+                          "or a stale port")
+            elif elsewhere:
                 detail = (f'; container "{elsewhere}" declares it, so the check tests that container, '
                           "not this one")
             else:
@@ -166,6 +221,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(handler.port_location,
                               f"{subject} targets port {number}, which the container does not "
                               f"declare{detail}",
-                              container=container.name, severity="warning",
+                              container=container.name,
+                              severity="warning" if sibling is not None else "info",
                               hint="point the check at a port the container declares, or declare "
                                    "the port it listens on")

@@ -97,9 +97,9 @@ spec:
 """
 
 
-def test_pl207_named_is_error_numeric_is_warning_at_the_port_value():
+def test_pl207_named_is_error_numeric_is_info_at_the_port_value():
     got = [(f.location.line, f.location.column, f.severity) for f in findings("PL207", PORTS)]
-    assert got == [(9, 49, "error"), (10, 48, "warning")]
+    assert got == [(9, 49, "error"), (10, 48, "info")]
 
 
 def test_pl207_severity_override_applies_to_both_kinds():
