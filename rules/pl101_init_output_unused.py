@@ -13,6 +13,19 @@ volume types (configMap, secret, downwardAPI, projected) are ignored, as are
 mounts at the usual scratch locations (`/tmp`, `/var/tmp`, `/run`, `/var/run`,
 `/dev/shm`), where an init container keeps its own temporary files.
 
+An init container that copies an executable into the volume (`cp` or `install`
+from a `bin/` or `sbin/` directory to a path under the mount) is staging a tool
+for containers that are added to the pod later, and is not flagged. argo-cd's
+`copyutil` is the case in point: it copies the `argocd` binary into the
+`var-files` volume of `argocd-repo-server`, which no container of the shipped
+manifests mounts, because the Config Management Plugin sidecars that users add
+(by Kustomize patch or Helm values) mount it and run
+`/var/run/argocd/argocd-cmp-server` from it. The volume is an extension point,
+not lost output. Little is lost by the exception: a container that forgets to
+mount a staged binary fails loudly the moment it runs it ("no such file"),
+unlike an app that silently starts without the config an init container
+rendered for it, which is what this rule exists to catch.
+
 ## Why is this bad?
 An init container exists to prepare something for the containers after it. A
 pod-scoped volume is the only way its files reach them; if none of them mounts
@@ -75,6 +88,7 @@ spec:
 - Kubernetes docs: Volumes, emptyDir ("all containers in the Pod can read and write the same files in the emptyDir volume")
 - Kubernetes docs: Ephemeral Volumes, generic ephemeral volumes
 """
+import re
 from collections.abc import Iterator
 
 from podlint.api import POD_SCOPED_VOLUME_TYPES, Context, Finding
@@ -93,6 +107,27 @@ def _is_scratch(mount_path: str | None) -> bool:
     if not mount_path:
         return False
     return mount_path.rstrip("/") in SCRATCH_PATHS
+
+
+# `cp [-flags] /usr/local/bin/argocd /var/run/argocd/argocd`, `install -m 755 /bin/x /dst/`
+_COPY_BINARY = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?(?:cp|install)((?:\s+-\S+)*(?:\s+\d+)?)"
+                          r"\s+(\S*/s?bin/\S+)\s+(\S+)")
+
+
+def _stages_executable(container, mount_path: str | None) -> bool:
+    """The container copies a binary from a bin/ directory into `mount_path`: a tool
+    staged for containers that mount the volume later (argo-cd's copyutil)."""
+    if not mount_path:
+        return False
+    raw = container.raw if isinstance(container.raw, dict) else {}
+    text = " ".join(str(w) for key in ("command", "args") if isinstance(raw.get(key), list)
+                    for w in raw[key])
+    root = mount_path.rstrip("/") or "/"
+    for match in _COPY_BINARY.finditer(text[:10_000]):
+        target = match.group(3).strip("'\"")
+        if target == root or target.startswith(root.rstrip("/") + "/"):
+            return True
+    return False
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -119,6 +154,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         if any(m.name == mount.name for c in pod.all_containers if c is not container
                for m in c.volume_mounts):
             continue
+        if _stages_executable(container, mount.mount_path):
+            continue        # a tool for containers added later (argo-cd's copyutil)
         reported.add(key)
         volume = scoped[mount.name]
         yield ctx.finding(
