@@ -64,8 +64,8 @@ def _idle_script(script: str) -> str | None:
     if len(script) > 2_000:
         return None
     waiting = None
-    for part in re.split(r"\|\||&&|;|\n", script):
-        text = part.strip().rstrip("&").strip()
+    for part in re.split(r"\|\||&&|[;&|\n]", script):      # a pipe's halves count alone
+        text = part.strip()
         if not text or text.startswith("#"):
             continue
         if _FOREVER_LOOP.match(re.sub(r"\s+", " ", text)):

@@ -1,0 +1,177 @@
+"""The noise decisions of issue 10 (design.md 7), beyond the fixtures: the shared
+helpers in podlint.api that draw the line (placeholder containers, control-plane
+static Pods), exact severities and messages where a decision changed them, and
+the named corpus cases themselves (skipped without ../shared/corpus)."""
+from __future__ import annotations
+
+import pytest
+
+from podlint.api import control_plane_static_pod, is_placeholder, placeholder_reason
+from podlint.config import settings_from_mapping
+from podlint.loader import LoadedFile, parse_text
+from podlint.model import model_document
+from podlint.registry import all_rules
+from podlint.run import lint_paths
+from tests.helpers import ROOT, lint_only
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures" / "rules"
+
+
+class _Container:
+    """Just what placeholder_reason reads: raw and image."""
+
+    def __init__(self, raw: dict):
+        self.raw = raw
+        self.image = raw.get("image")
+
+
+@pytest.mark.parametrize("raw,reason", [
+    ({"image": "curl", "command": ["/bin/sleep", "infinity"]}, "sleep infinity"),
+    ({"image": "busybox", "command": ["sleep", "3600"]}, "sleep 3600"),
+    ({"image": "busybox", "args": ["sleep", "1h"]}, "sleep 1h"),
+    ({"image": "x", "command": ["sh", "-c", "exec tail -f /dev/null"]}, "tail -f /dev/null"),
+    ({"image": "x", "command": ["tail"], "args": ["-f", "/dev/null"]}, "tail -f /dev/null"),
+    ({"image": "x", "command": ["/bin/sh", "-c", "while true; do sleep 3600; done"]}, "sleep 3600"),
+    ({"image": "x", "command": ["bash", "-c", "while :\ndo\n  sleep 60\ndone\n"]}, "sleep 60"),
+    ({"image": "x", "command": ["sh", "-c", "trap : TERM INT; sleep infinity & wait"]},
+     "sleep infinity"),
+    ({"image": "x", "command": ["env", "A=1", "sleep", "infinity"]}, "sleep infinity"),
+    ({"image": "registry.k8s.io/pause:3.9"}, "pause image"),
+    ({"image": "gcr.io/google_containers/pause-amd64:3.1"}, "pause image"),
+    ({"image": "gke.gcr.io/pause:3.8@sha256:880e63f94b14"}, "pause image"),
+    ({"image": "kubernetes/pause"}, "pause image"),
+    ({"image": "busybox", "command": ["sh"], "stdin": True, "tty": True}, "interactive shell"),
+])
+def test_placeholders(raw, reason):
+    assert placeholder_reason(_Container(raw)) == reason
+    assert is_placeholder(_Container(raw))
+
+
+@pytest.mark.parametrize("raw", [
+    {"image": "nginx"},                                                    # the image's own command
+    {"image": "nginx", "stdin": True, "tty": True},                        # a server with a terminal
+    {"image": "busybox", "command": ["sh"]},                               # exits at once: no stdin
+    {"image": "x", "command": ["sleep", "$(DELAY)"]},                      # not a duration we know
+    {"image": "x", "command": ["sh", "-c", "touch /tmp/healthy; sleep 30; rm -rf /tmp/healthy"]},
+    {"image": "x", "command": ["sh", "-c", "while true; do echo $(date) >> /mnt/out; sleep 1; done"]},
+    {"image": "x", "command": ["sh", "-c", "sysctl -w vm.max_map_count=262144; sleep infinity"]},
+    {"image": "x", "command": ["sh", "-c", "while check; do sleep 5; done"]},   # a condition that works
+    {"image": "x", "command": ["sh", "-c", "sleep 'unterminated"]},        # shlex error
+    {"image": "x", "command": ["sh", "-c"]},                               # no script
+    {"image": "x", "command": ["tail", "-f", "/var/log/app.log"]},
+    {"image": "pause-builder:1.0", "command": ["make"]},                   # a command beats the image
+    {"image": None},
+    {"image": "x", "command": "sleep infinity"},                            # not a list: PL003's
+])
+def test_not_placeholders(raw):
+    assert placeholder_reason(_Container(raw)) is None
+
+
+def _pod(text: str):
+    [document] = parse_text(text, LoadedFile("pod.yaml")).documents
+    return model_document(document)[1]
+
+
+STATIC_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  labels: {component: kube-scheduler, tier: control-plane}
+  name: kube-scheduler
+  namespace: kube-system
+spec:
+  hostNetwork: true
+  containers:
+    - {name: kube-scheduler, image: "registry.k8s.io/kube-scheduler:v1.31.0", command: [kube-scheduler]}
+"""
+
+
+def test_control_plane_static_pod_needs_pod_kube_system_and_host_network():
+    assert control_plane_static_pod(_pod(STATIC_POD)) == "kube-scheduler"
+    assert control_plane_static_pod(_pod(STATIC_POD.replace("tier: control-plane", "tier: x"))) \
+        == "kube-scheduler"                         # the component label alone names it
+    assert control_plane_static_pod(_pod(STATIC_POD.replace("namespace: kube-system",
+                                                            "namespace: default"))) is None
+    assert control_plane_static_pod(_pod(STATIC_POD.replace("hostNetwork: true",
+                                                            "hostNetwork: false"))) is None
+    assert control_plane_static_pod(_pod(STATIC_POD.replace(
+        "{component: kube-scheduler, tier: control-plane}", "{app: scheduler}"))) is None
+    mirror = STATIC_POD.replace("  labels: {component: kube-scheduler, tier: control-plane}\n",
+                                "  annotations: {kubernetes.io/config.source: file}\n")
+    assert control_plane_static_pod(_pod(mirror)) == "static"
+
+
+def test_pl207_numeric_severities_on_the_corpus_fixture():
+    text = (FIXTURES / "PL207" / "fail_undeclared_numbers.yaml").read_text()
+    got = [(f.location.line, f.severity) for f in lint_only("PL207", text) if f.code == "PL207"]
+    assert got == [(27, "info"), (44, "info"), (61, "warning")]
+    [warning] = [f for f in lint_only("PL207", text) if f.severity == "warning"]
+    assert warning.message == (
+        'livenessProbe of container "tomcat" targets port 80, which the container does not declare, '
+        "while its readinessProbe checks the declared port 8080: the probes disagree about where "
+        "the app listens, so one of them is likely a typo or a stale port")
+
+
+def test_pl207_named_port_stays_an_error_beside_a_bound_number():
+    text = (FIXTURES / "PL207" / "pass_port_bound_on_command_line.yaml").read_text()
+    text = text.replace("port: 8081\n          initialDelaySeconds: 15", "port: healthz\n          "
+                        "initialDelaySeconds: 15")
+    got = [(f.location.line, f.severity) for f in lint_only("PL207", text) if f.code == "PL207"]
+    assert got == [(30, "error")]
+
+
+def test_pl505_node_system_path_message_and_hint():
+    text = (FIXTURES / "PL505" / "fail_node_access_outside_control_plane.yaml").read_text()
+    by_line = {f.location.line: f for f in lint_only("PL505", text) if f.code == "PL505"}
+    proc = by_line[max(by_line)]
+    assert proc.message == ('volume "proc-vol" mounts the node\'s /proc: the pod reads or changes '
+                            "the node itself, on whichever node it lands")
+    assert proc.hint.startswith("run a node agent as a DaemonSet (not flagged)")
+    data = lint_only("PL505", (FIXTURES / "PL505" / "fail_deployment_and_job.yaml").read_text())
+    messages = sorted(f.message for f in data if f.code == "PL505")
+    assert messages == [
+        'volume "files" mounts the node\'s /mnt/uploads: the pod\'s data depends on the node it '
+        "lands on",
+        'volume "sock" mounts the node\'s /var/run/docker.sock: the pod reads or changes the node '
+        "itself, on whichever node it lands"]
+
+
+# --------------------------------------------------------------------------- the corpus cases
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
+                                  reason="../shared/corpus is absent (a clone of this repository "
+                                         "alone has no corpus)")
+
+CASES = [
+    # (corpus file, rule, expected (line, severity) findings)
+    ("bridgecrewio__checkov/tests__kubernetes__checks__example_EtcdAutoTls__Etcd-FAILED.yaml",
+     "PL505", []),
+    ("bridgecrewio__checkov/tests__kubernetes__checks__example_ApiServerProfiling__ApiServer-PASSED.yaml",
+     "PL505", []),
+    ("istio__istio/samples__sleep__sleep.yaml", "PL304", []),
+    ("istio__istio/samples__curl__curl.yaml", "PL304", []),
+    ("istio__istio/samples__sleep__sleep.yaml", "PL202", []),
+    ("istio__istio/samples__sleep__sleep.yaml", "PL401", []),
+    ("GoogleCloudPlatform__kubernetes-engine-samples/streaming__kafka-strimzi__manifests__03-auth__kafkacat.yaml",
+     "PL202", []),
+    ("argoproj__argo-cd/manifests__base__repo-server__argocd-repo-server-deployment.yaml",
+     "PL101", []),
+    ("GoogleCloudPlatform__kubernetes-engine-samples/ai-ml__gke-tpu-dynamic-slicing__slice-controller.yaml",
+     "PL207", []),
+    ("kubernetes__ingress-nginx/deploy__static__provider__cloud__deploy.yaml",
+     "PL207", [(457, "info"), (478, "info")]),
+    ("open-policy-agent__gatekeeper-library/library__general__requiredprobes__samples__must-have-probes__example_allowed.yaml",
+     "PL207", [(13, "warning")]),
+    ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL304",
+     [(511, "warning")]),
+]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name,code,expected", CASES, ids=[f"{c[1]}:{c[0].split('/')[-1][:50]}" for c in CASES])
+def test_corpus_case(name: str, code: str, expected: list):
+    settings = settings_from_mapping({"select": [code]}, all_rules())
+    result = lint_paths([str(CORPUS / name)], settings, jobs=1)
+    got = [(f.location.line, f.severity) for f in result.findings if f.code == code]
+    assert got == expected
