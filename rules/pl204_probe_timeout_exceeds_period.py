@@ -6,6 +6,13 @@ Flags probes whose `timeoutSeconds` is greater than or equal to their
 period of 1 s with the minimum timeout of 1 s is not flagged: nothing shorter
 exists.
 
+Control-plane static Pods (kubeadm's etcd, kube-apiserver, kube-controller-manager
+and kube-scheduler in `kube-system` on the host network; see PL505) are not
+flagged either. kubeadm generates their probes with `timeoutSeconds: 15` and the
+default `periodSeconds: 10` on purpose: a loaded API server or etcd answers its
+health endpoint slowly, and the longer failure window this rule describes is the
+one upstream chose. The manifest is kubeadm's output, not a swap to fix by hand.
+
 ## Why is this bad?
 The kubelet runs one probe at a time per container and probe kind: a check that
 hangs until its timeout holds back the next one, and the ticks missed meanwhile
@@ -49,10 +56,11 @@ spec:
 ## References
 - Kubernetes docs: Configure Liveness, Readiness and Startup Probes, Configure Probes (periodSeconds, timeoutSeconds)
 - Kubernetes source: pkg/kubelet/prober/worker.go, run (one probe at a time on a ticker)
+- Kubernetes source: cmd/kubeadm/app/util/staticpod/utils.go, LivenessProbe (timeout 15 s, period 10 s)
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, control_plane_static_pod
 
 CODE = "PL204"
 NAME = "probe-timeout-exceeds-period"
@@ -61,6 +69,8 @@ OPTIONS = {}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    if control_plane_static_pod(ctx.pod):
+        return          # kubeadm's deliberate timeoutSeconds 15 / periodSeconds 10
     for container in ctx.pod.sidecars + ctx.pod.containers:     # init: PL103
         for probe in container.probes:
             if probe.timeout < probe.period or probe.timeout <= 1:

@@ -149,6 +149,8 @@ CASES = [
      "PL505", []),
     ("bridgecrewio__checkov/tests__kubernetes__checks__example_ApiServerProfiling__ApiServer-PASSED.yaml",
      "PL505", []),
+    ("bridgecrewio__checkov/tests__kubernetes__checks__example_EtcdAutoTls__Etcd-FAILED.yaml",
+     "PL204", []),
     ("istio__istio/samples__sleep__sleep.yaml", "PL304", []),
     ("istio__istio/samples__curl__curl.yaml", "PL304", []),
     ("istio__istio/samples__sleep__sleep.yaml", "PL202", []),
