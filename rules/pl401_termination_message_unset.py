@@ -15,7 +15,9 @@ pause image, `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script
 made only of those, a bare shell waiting on stdin) has no failure to explain;
 the client and debug pods built around them are noise to flag (design.md 7).
 The init containers beside such a placeholder, which do the real work, are still
-flagged.
+flagged. Control-plane static Pods (kubeadm's etcd, kube-apiserver, ... in
+`kube-system`; see PL505) are kubeadm's generated output, not a manifest anyone
+edits, and are skipped as well.
 
 ## Why is this bad?
 With the default policy `File`, the kubelet reports the contents of
@@ -73,7 +75,8 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding, is_placeholder
+from podlint.api import (DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding, control_plane_static_pod,
+                         is_placeholder)
 
 CODE = "PL401"
 NAME = "termination-message-unset"
@@ -82,6 +85,8 @@ OPTIONS = {}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
+    if control_plane_static_pod(ctx.pod):
+        return          # kubeadm's generated manifests
     for container in ctx.pod.all_containers:
         if container.is_patch_fragment:
             continue            # a patch fragment: the base object sets the rest
