@@ -5,10 +5,11 @@ Some advice is right in general and useless for a particular kind of object
 on a kubeadm control-plane static Pod. Rules ask these questions here, through
 podlint.api, so every rule draws the line in the same place.
 
-- `placeholder_reason(container)`: the container's process does nothing but
-  wait (a pause image, `sleep`, `tail -f /dev/null`, an idle loop, a bare shell
-  on stdin). Such a process cannot hang, has nothing to drain and never writes a
-  crash message.
+- `placeholder_reason(container)`: the container runs no application: its
+  process does nothing but wait (a pause image, `sleep`, `tail -f /dev/null`, an
+  idle loop, a bare shell on stdin), or there is nothing to run at all (the empty
+  `scratch` image that linter test fixtures use as a stand-in). Such a container
+  cannot hang, has nothing to drain and never writes a crash message.
 - `control_plane_static_pod(pod)`: a control-plane component run as a static
   Pod on the node (kubeadm's etcd, kube-apiserver, ...), which reads the node's
   certificates and state through hostPath by design.
@@ -26,6 +27,9 @@ _FOREVER = frozenset({"inf", "infinity"})
 # registry.k8s.io/pause:3.9, kubernetes/pause, gcr.io/google_containers/pause-amd64:3.1,
 # gke.gcr.io/pause:3.8@sha256:...
 _PAUSE_IMAGE = re.compile(r"(^|/)pause(-[a-z0-9]+)?([:@]|$)")
+# Docker's reserved empty image: no files, no entrypoint; no registry serves it.
+_SCRATCH_IMAGES = frozenset({"scratch", "scratch:latest", "docker.io/library/scratch",
+                             "docker.io/library/scratch:latest"})
 # Loop heads that always continue: `while true`, `while :`, `while [ 1 ]`, `until false`.
 _FOREVER_LOOP = re.compile(r"^(while\s+(true|:|\[\s*(1|true)\s*\])|until\s+false)$")
 # Statements that neither work nor wait, allowed around the waiting one. `echo`
@@ -91,14 +95,17 @@ def placeholder_reason(container) -> str | None:
     ...), or None when it may do work.
 
     Judged from `command` + `args` (a shell's `-c` script included) and, without
-    a command, from a pause image. A placeholder cannot hang or crash in a way a
+    a command, from a pause image; the `scratch` image, which cannot run
+    anything, counts whatever its command. A placeholder cannot hang or crash in a way a
     probe or a termination message would explain, and has nothing to drain on
     shutdown; `sleep` as PID 1 even ignores SIGTERM, so it waits out the whole
     grace period.
     """
+    image = (container.image or "").strip().lower()
+    if image in _SCRATCH_IMAGES:
+        return "scratch image"              # nothing to run, nothing to pull
     words = _words(container)
     if not words:
-        image = (container.image or "").strip().lower()
         return "pause image" if image and _PAUSE_IMAGE.search(image) else None
     if os.path.basename(words[0]) == "env":
         words = words[1:]

@@ -13,10 +13,11 @@ that keeps an installer DaemonSet's pod alive after its init containers did the
 work), `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script made
 only of those (`exec tail -f /dev/null`, `while true; do sleep 3600; done`,
 `trap : TERM; sleep infinity & wait`), or a bare shell waiting on stdin (a
-`kubectl run -it` toolbox). These are client and debug pods you `kubectl exec`
-into; demanding a probe of them is noise (design.md 7). A script that does any
-work between its sleeps (`while true; do date >> /mnt/out; sleep 1; done`) is
-still flagged.
+`kubectl run -it` toolbox); so is Docker's empty `scratch` image, which linters'
+test fixtures use as a stand-in and which runs nothing. Placeholders are the
+client and debug pods you `kubectl exec` into, and fixtures; demanding a probe
+of them is noise (design.md 7). A script that does any work between its sleeps
+(`while true; do date >> /mnt/out; sleep 1; done`) is still flagged.
 
 ## Why is this bad?
 The kubelet restarts a container when its process exits. A process that hangs

@@ -12,12 +12,12 @@ own, and is skipped.
 
 Placeholder containers are skipped too: a process that does nothing but wait (a
 pause image, `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script
-made only of those, a bare shell waiting on stdin) has no failure to explain;
-the client and debug pods built around them are noise to flag (design.md 7).
-The init containers beside such a placeholder, which do the real work, are still
-flagged. Control-plane static Pods (kubeadm's etcd, kube-apiserver, ... in
-`kube-system`; see PL505) are kubeadm's generated output, not a manifest anyone
-edits, and are skipped as well.
+made only of those, a bare shell waiting on stdin, the empty `scratch` image)
+has no failure to explain; the client and debug pods built around them are noise
+to flag (design.md 7). The init containers beside such a placeholder, which do
+the real work, are still flagged. Control-plane static Pods (kubeadm's etcd,
+kube-apiserver, ... in `kube-system`; see PL505) are kubeadm's generated output,
+not a manifest anyone edits, and are skipped as well.
 
 ## Why is this bad?
 With the default policy `File`, the kubelet reports the contents of

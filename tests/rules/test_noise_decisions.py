@@ -42,6 +42,8 @@ class _Container:
     ({"image": "gke.gcr.io/pause:3.8@sha256:880e63f94b14"}, "pause image"),
     ({"image": "kubernetes/pause"}, "pause image"),
     ({"image": "busybox", "command": ["sh"], "stdin": True, "tty": True}, "interactive shell"),
+    ({"image": "scratch"}, "scratch image"),
+    ({"image": "scratch", "command": ["/app"]}, "scratch image"),
 ])
 def test_placeholders(raw, reason):
     assert placeholder_reason(_Container(raw)) == reason
@@ -61,6 +63,7 @@ def test_placeholders(raw, reason):
     {"image": "x", "command": ["sh", "-c"]},                               # no script
     {"image": "x", "command": ["tail", "-f", "/var/log/app.log"]},
     {"image": "pause-builder:1.0", "command": ["make"]},                   # a command beats the image
+    {"image": "example/scratch:1.0"},                                      # only Docker's own scratch
     {"image": None},
     {"image": "x", "command": "sleep infinity"},                            # not a list: PL003's
 ])
