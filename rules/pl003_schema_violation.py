@@ -244,10 +244,21 @@ def labels_injected(data) -> bool:
     return not labels
 
 
+def _parent(path: str) -> str:
+    """The path without its last step: `spec.selector["app.kubernetes.io/name"]`
+    -> `spec.selector` (a quoted key may itself contain dots)."""
+    if path.endswith("]"):
+        return path[: path.rfind("[")]
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
 def _hint(kind: str, violation) -> str:
     path = violation.json_path
     if violation.message.startswith("unknown field"):
-        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        parent = _parent(path)
+        if parent.lower().endswith("selector") and kind != "Service":
+            return (f"labels go under {parent}.matchLabels (a label selector has only matchLabels "
+                    "and matchExpressions)")
         return (f"fix the spelling or remove the field; `kubectl explain "
                 f"{_explain_path(kind, parent)}` lists the valid ones")
     return f"see `kubectl explain {_explain_path(kind, path)}` for the expected shape"
