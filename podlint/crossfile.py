@@ -8,12 +8,14 @@ application scope of podlint.scope. Nothing holds every parsed document of a run
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from podlint.finding import RELATED, Condition, Finding
 from podlint.scope import Kustomization, Place, Scopes, name_line, read_kustomization
 
+METRICS_PORT = re.compile(r"(^|-)metrics($|-)")
 ObjectKey = tuple[str, int, int]        # (path, document index, item in a kind: List or -1)
 
 
@@ -27,6 +29,7 @@ def object_key(document) -> ObjectKey:
 class ServicePort:
     """One entry of a Service's `ports`, as the endpoints controller reads it."""
     index: int
+    name: str | None
     port: int | None
     target: int | str | None            # targetPort, defaulting to port
     protocol: str                       # default TCP
@@ -75,6 +78,15 @@ class PodFacts:
     def describe(self) -> str:
         kind, _, name = self.ref.partition("/")
         return self.place.describe(kind, name)
+
+    def scrape_only(self, port: ServicePort) -> bool:
+        """A metrics port (named `metrics`, `http-metrics`, ... on the Service or
+        the container): Prometheus scrapes it, and a failed scrape during a
+        rollout is retried; it is not the traffic PL201 and PL301 protect."""
+        names = [port.name, port.target if isinstance(port.target, str) else None]
+        if isinstance(port.target, int):
+            names += [n for c in self.containers for n, number, _ in c.ports if number == port.target]
+        return any(isinstance(n, str) and METRICS_PORT.search(n) for n in names)
 
     def routed(self, port: ServicePort, gated: bool = False) -> tuple[str, ...]:
         """The containers a Service port sends traffic to (design.md, "Serving").
@@ -142,7 +154,8 @@ def service_facts(data: dict, name: str | None, place: Place) -> ServiceFacts | 
         protocol = entry.get("protocol") if isinstance(entry.get("protocol"), str) else "TCP"
         line, column = _value_position(entry, "targetPort" if raw_target is not None else None,
                                        raw_ports, index)
-        ports.append(ServicePort(index, number, target, protocol, line, column))
+        port_name = entry.get("name") if isinstance(entry.get("name"), str) else None
+        ports.append(ServicePort(index, port_name, number, target, protocol, line, column))
     return ServiceFacts(name, place, tuple(sorted((str(k), str(v)) for k, v in selector.items())),
                         tuple(ports), spec.get("publishNotReadyAddresses") is True)
 
@@ -296,7 +309,7 @@ def _resolve(finding: Finding, summary: Summary) -> Finding | None:
             if condition.readiness and service.publish_not_ready:
                 continue        # its endpoints do not wait for readiness
             if any(condition.detail in pod.routed(port, condition.readiness)
-                   for port in service.ports):
+                   for port in service.ports if not pod.scrape_only(port)):
                 services.append(service.describe())
         if not services:
             return None

@@ -22,7 +22,9 @@ its endpoints do not wait for readiness.
 
 Not flagged: containers that only declare ports with no Service in scope (a
 metrics port scraped directly, a node-exporter): readiness decides endpoint
-membership, and without endpoints the advice is noise. Neither are init
+membership, and without endpoints the advice is noise. Traffic through a
+metrics port (a Service or container port named `metrics`, `http-metrics`,
+...) does not count either: Prometheus retries a failed scrape. Neither are init
 containers, run-to-completion pods, or containers without an `image`
 (strategic-merge patch fragments whose base sets the probes).
 

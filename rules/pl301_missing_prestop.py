@@ -16,7 +16,9 @@ Decision: a declared `containerPort` alone is not enough. The harm is the race
 between endpoint removal and the stop signal, and a pod that no Service
 selects has no endpoints to remove: a node-exporter's metrics port, a
 DaemonSet's hostPort, an admin port. Those findings were noise (issue 10's
-review), so they are gone; the cost is that a Deployment linted without its
+review), so they are gone, and so is traffic through a metrics port (a Service
+or container port named `metrics`, `http-metrics`, ...): Prometheus retries a
+failed scrape; the cost is that a Deployment linted without its
 Service (a pre-commit run given one changed file) is not judged. Bare Pods,
 Jobs and CronJobs are not flagged: they are not rolled or scaled down behind a
 Service. Containers without an `image` are strategic-merge patch fragments
