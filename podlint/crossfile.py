@@ -59,6 +59,7 @@ class ContainerFacts:
     ports: tuple[tuple[str | None, int | None, str], ...]      # (name, number, protocol)
     probe_ports: tuple[int, ...]        # ports its probes target, names resolved
     readiness: bool = False             # has a readinessProbe
+    readiness_ports: tuple[int, ...] = ()   # ports its readinessProbe checks
 
     def declares(self, number: int) -> bool:
         return any(n == number for _, n, _ in self.ports)
@@ -96,14 +97,23 @@ class PodFacts:
         gets no endpoint from this pod). A number goes to the pod's IP: to the
         container declaring it, else to the one whose probe checks it, else,
         since any container may listen on it, to every main container; with
-        `gated`, that guess is dropped when some container has a readinessProbe
-        (the pod joins the endpoints only once that probe succeeds).
+        `gated` (PL201), nothing is routed when some container's readinessProbe
+        checks the port the Service uses, and the guess is dropped when some
+        container has a readinessProbe: the pod joins the endpoints only when
+        every container is ready, so that probe already gates them.
         """
         serving = [c for c in self.containers if c.role != "init"]
         target = port.target
         if isinstance(target, str):
-            return tuple(c.name for c in serving if c.names(target, port.protocol))
+            named = [c for c in serving if c.names(target, port.protocol)]
+            numbers = {n for c in named for name, n, p in c.ports
+                       if name == target and p == port.protocol}
+            if gated and any(set(c.readiness_ports) & numbers for c in serving):
+                return ()       # a readiness probe already checks the port the Service uses
+            return tuple(c.name for c in named)
         if not isinstance(target, int):
+            return ()
+        if gated and any(target in c.readiness_ports for c in serving):
             return ()
         declared = tuple(c.name for c in serving if c.declares(target))
         if declared:
@@ -119,14 +129,17 @@ class PodFacts:
 def pod_facts(pod, place: Place) -> PodFacts:
     containers = []
     for c in pod.all_containers:
-        probe_ports = set()
+        probe_ports, readiness_ports = set(), set()
         for probe in c.probes:
             number = c.resolve_port(probe.handler.port)
             if number is not None and probe.handler.action in ("httpGet", "tcpSocket", "grpc"):
                 probe_ports.add(number)
+                if probe.kind == "readiness" and not probe.handler.host:
+                    readiness_ports.add(number)
         containers.append(ContainerFacts(
             c.name, c.role, tuple((p.name, p.number, p.protocol) for p in c.ports),
-            tuple(sorted(probe_ports)), c.readiness_probe is not None))
+            tuple(sorted(probe_ports)), c.readiness_probe is not None,
+            tuple(sorted(readiness_ports))))
     complete = not any(c.is_patch_fragment for c in pod.all_containers)
     return PodFacts(pod.workload.ref, place, tuple(sorted(pod.labels.items())), tuple(containers),
                     complete)

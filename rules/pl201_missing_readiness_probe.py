@@ -15,9 +15,11 @@ cross-match.
 
 Which container a Service port reaches: a named `targetPort`, the container
 declaring that name; a number, the container declaring it, else the one whose
-probe checks it, else every main container. In that last case a readiness
-probe on any container of the pod already gates the endpoints, and nothing
-is reported. A Service with `publishNotReadyAddresses: true` does not count:
+probe checks it, else every main container. The pod joins the endpoints only
+when every container is ready, so nothing is reported when some container's
+readiness probe checks the port the Service uses (a probe in one container on
+a port another serves), nor, in that last guessed case, when any container has
+a readiness probe. A Service with `publishNotReadyAddresses: true` does not count:
 its endpoints do not wait for readiness.
 
 Not flagged: containers that only declare ports with no Service in scope (a
