@@ -162,3 +162,40 @@ def test_scope_keys_and_namespaces():
     assert not scopes.related(Place("a/d.yaml", None), Place("b/s.yaml", None), maybe=True)
     assert not scopes.related(Place(STDIN, None), Place("d.yaml", None))
     assert [(g.kind, g.name, p.namespace) for g, p in scopes.generated()] == [("Secret", "keys", "prod")]
+
+
+def test_pl507_a_namespace_less_definition_may_share_the_pods_namespace(tmp_path):
+    # ../shared/corpus/bridgecrewio__checkov/tests__kubernetes__checks__example_KubernetesDashboard__
+    # kube-dashboard-FAILED.yaml: helm output with the ServiceAccount in "default" and the
+    # Deployment without a namespace. Absence is claimed only when no scope could hold it.
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: dash, namespace: default}\n---\n"
+        + DEPLOYMENT.replace("    spec:\n", "    spec:\n      serviceAccountName: dash\n"))
+    assert lint([tmp_path], "PL507") == []
+    (tmp_path / "a.yaml").write_text((tmp_path / "a.yaml").read_text().replace(
+        "metadata: {name: web}", "metadata: {name: web, namespace: prod}"))
+    [finding] = lint([tmp_path], "PL507")
+    assert finding.message == ('ServiceAccount "dash" (serviceAccountName) is not defined in the '
+                               'linted files in namespace "prod"')
+
+
+# ----------------------------------------------------------------------------- PL508
+
+def test_pl508_names_the_selected_pods_and_needs_them_in_scope(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "svc.yaml").write_text(SERVICE.replace("[{port: 80}]",
+                                                               "[{port: 80, targetPort: http}]"))
+    assert lint([tmp_path], "PL508") == []               # no pod it selects is linted
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "deploy.yaml").write_text(DEPLOYMENT)
+    assert lint([tmp_path], "PL508") == []               # pods of another folder do not count
+    (tmp_path / "app" / "deploy.yaml").write_text(DEPLOYMENT)
+    [finding] = lint([tmp_path], "PL508")
+    assert (finding.location.line, finding.location.column, finding.severity) == (6, 34, "error")
+    assert finding.message == (
+        'Service "web" port 80 targets the named port "http", but no container of the pods it '
+        f'selects (Deployment "web" ({tmp_path / "app" / "deploy.yaml"}:3)) declares a TCP port '
+        "of that name: the Service gets no endpoints for this port")
+    (tmp_path / "app" / "deploy.yaml").write_text(
+        DEPLOYMENT.replace("{containerPort: 80}", "{name: http, containerPort: 80}"))
+    assert lint([tmp_path], "PL508") == []
