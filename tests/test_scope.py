@@ -199,3 +199,17 @@ def test_pl508_names_the_selected_pods_and_needs_them_in_scope(tmp_path):
     (tmp_path / "app" / "deploy.yaml").write_text(
         DEPLOYMENT.replace("{containerPort: 80}", "{name: http, containerPort: 80}"))
     assert lint([tmp_path], "PL508") == []
+
+
+def test_stdin_is_one_stream_of_its_own(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from podlint.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svc.yaml").write_text(SERVICE)          # beside the cwd, but not the stream
+    args = ["lint", "--no-config", "--select", "PL301", "-f", "json"]
+    alone = CliRunner().invoke(cli, args + ["-", "svc.yaml"], input=DEPLOYMENT)
+    assert '"findings": []' in alone.stdout
+    both = CliRunner().invoke(cli, args + ["-"], input=DEPLOYMENT + "---\n" + SERVICE)
+    assert 'receives traffic from Service \\"web\\" (<stdin>:16)' in both.stdout
