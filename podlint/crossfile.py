@@ -8,6 +8,7 @@ application scope of podlint.scope. Nothing holds every parsed document of a run
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,6 +61,7 @@ class ContainerFacts:
     probe_ports: tuple[int, ...]        # ports its probes target, names resolved
     readiness: bool = False             # has a readinessProbe
     readiness_ports: tuple[int, ...] = ()   # ports its readinessProbe checks
+    idle: bool = False                  # only sleeps (a client or placeholder: serves nothing)
 
     def declares(self, number: int) -> bool:
         return any(n == number for _, n, _ in self.ports)
@@ -96,7 +98,9 @@ class PodFacts:
         sidecars, as the endpoints controller's FindPort does (none: the port
         gets no endpoint from this pod). A number goes to the pod's IP: to the
         container declaring it, else to the one whose probe checks it, else,
-        since any container may listen on it, to every main container; with
+        since any container may listen on it, to every main container that does
+        more than sleep (istio's `curl` and `sleep` samples, `sleep infinity`
+        placeholders: a Service may select them, nothing listens); with
         `gated` (PL201), nothing is routed when some container's readinessProbe
         checks the port the Service uses, and the guess is dropped when some
         container has a readinessProbe: the pod joins the endpoints only when
@@ -123,7 +127,7 @@ class PodFacts:
             return probed
         if gated and any(c.readiness for c in serving):
             return ()       # a guess, and a readiness probe already gates the pod's endpoints
-        return tuple(c.name for c in serving if c.role == "main")
+        return tuple(c.name for c in serving if c.role == "main" and not c.idle)
 
 
 def pod_facts(pod, place: Place) -> PodFacts:
@@ -139,10 +143,44 @@ def pod_facts(pod, place: Place) -> PodFacts:
         containers.append(ContainerFacts(
             c.name, c.role, tuple((p.name, p.number, p.protocol) for p in c.ports),
             tuple(sorted(probe_ports)), c.readiness_probe is not None,
-            tuple(sorted(readiness_ports))))
+            tuple(sorted(readiness_ports)), _idle(c.raw)))
     complete = not any(c.is_patch_fragment for c in pod.all_containers)
     return PodFacts(pod.workload.ref, place, tuple(sorted(pod.labels.items())), tuple(containers),
                     complete)
+
+
+# Commands a placeholder or client container runs to stay alive without serving.
+IDLE_PROGRAMS = frozenset({"sleep", "touch", "echo", "true", ":", "date", "mkdir", "rm", "cat"})
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+
+
+def _idle(raw: Any) -> bool:
+    """Does the container only sleep? Its command and args, or the script of a
+    `sh -c` among them, run nothing but sleep and housekeeping (touch, echo, ...),
+    `sleep` among them; `tail -f /dev/null` too. Unknown (image default): no."""
+    if not isinstance(raw, dict):
+        return False
+    words = []
+    for key in ("command", "args"):
+        value = raw.get(key)
+        if isinstance(value, list):
+            words.extend(str(v) for v in value)
+    if not words:
+        return False
+    if os.path.basename(words[0]) in SHELLS and len(words) >= 3 and words[1] in ("-c", "-ec", "-ce"):
+        script = " ".join(words[2:])
+    else:
+        script = " ".join(words)
+    if re.fullmatch(r"\s*(exec\s+)?(/usr)?(/bin/)?tail\s+-f\s+/dev/null\s*", script):
+        return True
+    programs = []
+    for part in re.split(r"[;&|\n]+", script):
+        tokens = part.split()
+        while tokens and tokens[0] in ("exec", "do", "then", "while", "until"):
+            tokens = tokens[1:]
+        if tokens and tokens[0] not in ("done", "fi"):
+            programs.append(os.path.basename(tokens[0]))
+    return "sleep" in programs and all(p in IDLE_PROGRAMS for p in programs)
 
 
 def service_facts(data: dict, name: str | None, place: Place) -> ServiceFacts | None:

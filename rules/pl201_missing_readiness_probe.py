@@ -15,7 +15,8 @@ cross-match.
 
 Which container a Service port reaches: a named `targetPort`, the container
 declaring that name; a number, the container declaring it, else the one whose
-probe checks it, else every main container. The pod joins the endpoints only
+probe checks it, else every main container that does more than sleep
+(istio's `curl` and `sleep` clients have a Service, nothing listens). The pod joins the endpoints only
 when every container is ready, so nothing is reported when some container's
 readiness probe checks the port the Service uses (a probe in one container on
 a port another serves), nor, in that last guessed case, when any container has

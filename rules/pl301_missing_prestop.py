@@ -10,7 +10,8 @@ Application scope and which container a Service port reaches are as for
 PL201: same namespace; same folder, stream or kustomization; a file that
 bundles workloads with their own Services is a closed stream. A named
 `targetPort` reaches the container declaring it; a number, the container
-declaring it, else the one whose probe checks it, else every main container.
+declaring it, else the one whose probe checks it, else every main container
+that does more than sleep.
 
 Decision: a declared `containerPort` alone is not enough. The harm is the race
 between endpoint removal and the stop signal, and a pod that no Service
