@@ -5,7 +5,7 @@ from podlint.context import Context
 from podlint.deprecations import Deprecation
 from podlint.deprecations import status as deprecation_status
 from podlint.deprecations import successor as successor_schema
-from podlint.finding import Condition, Finding, Location
+from podlint.finding import RELATED, Condition, Finding, Location
 from podlint.rulekit import known_pre_stop, seconds
 from podlint.purpose import control_plane_static_pod, is_placeholder, placeholder_reason
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
@@ -19,7 +19,7 @@ from podlint.schema import SchemaViolation, schema_version_for, validate_documen
 from podlint.timeline.versions import PROBE_GRACE_SINCE
 
 __all__ = [
-    "Condition", "Container", "Context", "DEFAULT_GRACE_SECONDS",
+    "Condition", "Container", "RELATED", "Context", "DEFAULT_GRACE_SECONDS",
     "DEFAULT_TERMINATION_MESSAGE_PATH", "Finding", "Handler", "Hook", "Location",
     "POD_SCOPED_VOLUME_TYPES", "Pod", "Port", "Probe", "READ_ONLY_VOLUME_TYPES",
     "RUN_TO_COMPLETION_KINDS", "Reference", "Volume", "VolumeMount", "Workload", "as_int",

@@ -80,31 +80,52 @@ class Context:
         return build_graph(self.pod)
 
     # ------------------------------------------------------------------ helpers for rules
-    def serving(self, container: "Container") -> bool | Condition:
-        """Does this container receive traffic? (design.md, "Serving")
+    def routed(self, container: "Container", readiness: bool = False) -> Condition | None:
+        """A Condition (pass it as `when=`) that holds when a Service in the pod's
+        application scope sends traffic to this container (design.md, "Serving";
+        podlint.crossfile.PodFacts.routed says which ports reach which container).
+        Its message names the Services where it says `RELATED`. `readiness`: only
+        Services whose endpoints wait for readiness (not publishNotReadyAddresses).
+        None for init containers, which never serve."""
+        if container.role == "init" or self.pod is None:
+            return None
+        from podlint.crossfile import object_key
 
-        True when it declares a containerPort. A main container of a pod where no
-        container declares a port serves when a Service among the linted documents
-        selects the pod: that is only known at the end of the run, so the answer
-        is a Condition to pass as `when=` (truthy). Init containers never serve;
-        sidecars serve only when they declare ports.
-        """
+        return Condition("routed", self.pod.namespace, path=self.path,
+                         key=object_key(self.document), detail=container.name,
+                         readiness=readiness)
+
+    def serving(self, container: "Container") -> bool | Condition:
+        """Does this container receive traffic? True when it declares a
+        containerPort, else (main containers) whether a Service in scope routes
+        to it, known only at the end of the run: a Condition to pass as `when=`."""
         if container.role == "init":
             return False
         if container.ports:
             return True
-        if container.role == "sidecar" or self.pod is None:
+        if container.role == "sidecar":
             return False
-        if any(c.ports for c in self.pod.all_containers):
-            return False
-        if not self.pod.labels:
-            return False
-        return Condition("served", self.pod.namespace, tuple(sorted(self.pod.labels.items())))
+        return self.routed(container) or False
 
     def undefined(self, kind: str, name: str) -> Condition:
-        """A Condition that holds when no linted document defines kind/name."""
-        namespace = self.pod.namespace if self.pod is not None else None
-        return Condition("undefined", namespace, ref_kind=kind, ref_name=name)
+        """A Condition that holds when no object kind/name is defined (or generated
+        by a kustomization) in the application scope of this object."""
+        if self.pod is not None:
+            namespace = self.pod.namespace
+        else:
+            metadata = self.data.get("metadata") if isinstance(self.data, dict) else None
+            namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+            namespace = namespace if isinstance(namespace, str) else None
+        return Condition("undefined", namespace, ref_kind=kind, ref_name=name, path=self.path)
+
+    def unresolved_target(self, port_index: int) -> Condition:
+        """For a Service document: a Condition that holds when the pods it selects
+        in its scope are known and none declares the named targetPort of its
+        port number `port_index` (RELATED names those pods)."""
+        from podlint.crossfile import object_key
+
+        return Condition("unresolved-target", path=self.path, key=object_key(self.document),
+                         detail=str(port_index))
 
     def finding(self, location: Location, message: str, *, container: str | None = None,
                 hint: str | None = None, when: Any = None, severity: str | None = None) -> Finding:

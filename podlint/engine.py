@@ -49,9 +49,7 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
     for document in loaded.documents:
         found: list[Finding] = []
         identity = object_identity(document.data)
-        if identity is not None:
-            api_version, kind, name, namespace = identity
-            result.summary.add_object(kind, name, namespace, document.data)
+        result.summary.add_document(document, *(identity[1:] if identity else (None, None, None)))
         ctx = Context(settings, document)
         _run(document_rules, ctx, found)
         workload, pod, problem = model_document(document)
@@ -60,6 +58,7 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
         if pod is not None:
             result.workloads += 1
             result.containers.update(c.name for c in pod.all_containers if isinstance(c.name, str))
+            result.summary.add_pod(document, pod)
             pod_ctx = Context(settings, document, workload, pod)
             _run(pod_rules, pod_ctx, found)
         result.findings.extend(plan.annotate(found, document, workload))

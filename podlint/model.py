@@ -171,6 +171,7 @@ class Reference:
     location: Location
     optional: bool = False
     via: str = ""                       # "volume cache", "env FOO", "envFrom", "imagePullSecrets"
+    name_location: Location | None = None   # the value that names the object (where PL507 points)
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,6 +305,34 @@ class Pod(Located):
     def namespace(self) -> str | None:
         return self.workload.namespace
 
+    @property
+    def ephemeral_mounts(self) -> frozenset[str]:
+        """Volume names that `ephemeralContainers` (kubectl debug) mount: they count
+        as use, though those containers are not part of the lifecycle model."""
+        items = self.raw.get("ephemeralContainers") if isinstance(self.raw, dict) else None
+        names = set()
+        for item in items if isinstance(items, list) else ():
+            mounts = item.get("volumeMounts") if isinstance(item, dict) else None
+            for mount in mounts if isinstance(mounts, list) else ():
+                if isinstance(mount, dict) and isinstance(mount.get("name"), str):
+                    names.add(mount["name"])
+        return frozenset(names)
+
+    @property
+    def claim_templates(self) -> frozenset[str]:
+        """Names of a StatefulSet's volumeClaimTemplates: the controller creates
+        a claim per replica and puts it in place of the pod volume of that name."""
+        obj = self.workload.obj
+        spec = obj.get("spec") if self.kind == "StatefulSet" and isinstance(obj, dict) else None
+        templates = spec.get("volumeClaimTemplates") if isinstance(spec, dict) else None
+        names = set()
+        for template in templates if isinstance(templates, list) else ():
+            metadata = template.get("metadata") if isinstance(template, dict) else None
+            name = metadata.get("name") if isinstance(metadata, dict) else None
+            if isinstance(name, str) and name:
+                names.add(name)
+        return frozenset(names)
+
     def volume(self, name: str | None) -> Volume | None:
         for volume in self.volumes:
             if volume.name == name:
@@ -357,9 +386,10 @@ def build_pod(workload: Workload) -> Pod | None:
     pull_secrets = _seq(spec, "imagePullSecrets", path, spec_loc, what)
     for index, item in enumerate(pull_secrets):
         if isinstance(item, dict) and isinstance(item.get("name"), str):
-            references.append(Reference("Secret", item["name"],
-                                        item_position(pull_secrets, index, path, spec_loc),
-                                        via="imagePullSecrets"))
+            entry_loc = item_position(pull_secrets, index, path, spec_loc)
+            references.append(Reference("Secret", item["name"], entry_loc, via="imagePullSecrets",
+                                        name_location=value_position(item, "name", path,
+                                                                     entry_loc)))
     return Pod(workload, workload.kind, init, main, volumes, restart_policy, grace, grace_explicit,
                _string_map(metadata, "labels"), _string_map(metadata, "annotations"),
                service_account, tuple(references), spec_loc, spec, metadata)
@@ -511,8 +541,10 @@ def _env_references(item: Any, path: str, here: Location, where: str) -> list[Re
         for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
             ref = source.get(key)
             if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-                out.append(Reference(kind, ref["name"], item_position(env, number, path, here),
-                                     ref.get("optional") is True, f"env {entry.get('name')}"))
+                entry_loc = item_position(env, number, path, here)
+                out.append(Reference(kind, ref["name"], entry_loc, ref.get("optional") is True,
+                                     f"env {entry.get('name')}",
+                                     value_position(ref, "name", path, entry_loc)))
     env_from = _seq(item, "envFrom", path, here, where)
     for number, entry in enumerate(env_from):
         if not isinstance(entry, dict):
@@ -520,8 +552,9 @@ def _env_references(item: Any, path: str, here: Location, where: str) -> list[Re
         for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
             ref = entry.get(key)
             if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-                out.append(Reference(kind, ref["name"], item_position(env_from, number, path, here),
-                                     ref.get("optional") is True, "envFrom"))
+                entry_loc = item_position(env_from, number, path, here)
+                out.append(Reference(kind, ref["name"], entry_loc, ref.get("optional") is True,
+                                     "envFrom", value_position(ref, "name", path, entry_loc)))
     return out
 
 
@@ -545,7 +578,7 @@ def _volume(item: Any, index: int, spec: Any, path: str, what: str) -> Volume:
         ref_kind, key = VOLUME_REFERENCES[kind]
         if isinstance(source.get(key), str):
             references.append(Reference(ref_kind, source[key], here, source.get("optional") is True,
-                                        f"volume {name}"))
+                                        f"volume {name}", value_position(source, key, path, here)))
     if kind == "projected" and isinstance(source, dict) and isinstance(source.get("sources"), list):
         for entry in source["sources"]:
             if not isinstance(entry, dict):
@@ -554,14 +587,17 @@ def _volume(item: Any, index: int, spec: Any, path: str, what: str) -> Volume:
                 ref = entry.get(key)
                 if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                     references.append(Reference(ref_kind, ref["name"], here,
-                                                ref.get("optional") is True, f"volume {name}"))
+                                                ref.get("optional") is True, f"volume {name}",
+                                                value_position(ref, "name", path, here)))
     if kind in PLUGIN_SECRET_REFS and isinstance(source, dict):
         # Volume plugins that need a Secret of the pod's namespace to mount (the
         # kubelet waits for it like for a secret volume).
         ref = source.get(PLUGIN_SECRET_REFS[kind])
         secret = ref if kind == "azureFile" else (ref.get("name") if isinstance(ref, dict) else None)
         if isinstance(secret, str) and secret:
-            references.append(Reference("Secret", secret, here, via=f"volume {name}"))
+            holder, key = (source, "secretName") if kind == "azureFile" else (ref, "name")
+            references.append(Reference("Secret", secret, here, via=f"volume {name}",
+                                        name_location=value_position(holder, key, path, here)))
     return Volume(name, kind, source, tuple(references), here, item)
 
 

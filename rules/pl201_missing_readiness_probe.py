@@ -1,16 +1,35 @@
-"""A serving container in a long-running workload has no readiness probe.
+"""A container that a Service sends traffic to has no readiness probe.
 
 ## What it does
-Flags containers that serve traffic in long-running workloads (Deployment,
+Flags main containers and sidecars of long-running workloads (Deployment,
 StatefulSet, DaemonSet, ReplicaSet, ReplicationController, and Pods with
-`restartPolicy: Always`) and have no `readinessProbe`.
+`restartPolicy: Always`) that have no `readinessProbe` while a Service in
+their application scope sends them traffic. The message names that Service
+and where it is.
 
-A container serves when it declares a `containerPort`, or when a Service among
-the linted documents selects its pod and no container of that pod declares a
-port. Sidecars count only when they declare ports. Init containers, Jobs,
-CronJobs and pods with `restartPolicy: Never` or `OnFailure` are never flagged. Neither is
-a container without an `image`: a strategic-merge patch fragment whose base
-sets the probes.
+Application scope (design.md section 7): the Service and the pod are in the
+same namespace, and in the same folder, stream (stdin) or folders tied by a
+`kustomization.yaml`; a file that bundles workloads with their own Services
+is a closed stream, so test and example folders full of one-file apps do not
+cross-match.
+
+Which container a Service port reaches: a named `targetPort`, the container
+declaring that name; a number, the container declaring it, else the one whose
+probe checks it, else every main container that does more than sleep
+(istio's `curl` and `sleep` clients have a Service, nothing listens). The pod joins the endpoints only
+when every container is ready, so nothing is reported when some container's
+readiness probe checks the port the Service uses (a probe in one container on
+a port another serves), nor, in that last guessed case, when any container has
+a readiness probe. A Service with `publishNotReadyAddresses: true` does not count:
+its endpoints do not wait for readiness.
+
+Not flagged: containers that only declare ports with no Service in scope (a
+metrics port scraped directly, a node-exporter): readiness decides endpoint
+membership, and without endpoints the advice is noise. Traffic through a
+metrics port (a Service or container port named `metrics`, `http-metrics`,
+...) does not count either: Prometheus retries a failed scrape. Neither are init
+containers, run-to-completion pods, or containers without an `image`
+(strategic-merge patch fragments whose base sets the probes).
 
 ## Why is this bad?
 Without a readiness probe a container is Ready as soon as it is running (or as
@@ -33,6 +52,13 @@ spec:
         - name: app  # [PL201]
           image: example/app:1.0
           ports: [{name: http, containerPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
 ```
 
 Use instead:
@@ -50,15 +76,23 @@ spec:
           image: example/app:1.0
           ports: [{name: http, containerPort: 8080}]
           readinessProbe: {httpGet: {path: /ready, port: http}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
 ```
 
 ## References
 - Kubernetes docs: Configure Liveness, Readiness and Startup Probes ("Sometimes, applications are temporarily unable to serve traffic ... you don't want to kill the application, but you don't want to send it requests either")
 - Kubernetes docs: Pod Lifecycle, Container probes ("If a container does not provide a readiness probe, the default state is Success")
+- Kubernetes source: pkg/api/v1/pod/util.go `FindPort` (how a Service's targetPort reaches a container)
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import RELATED, Context, Finding
 
 CODE = "PL201"
 NAME = "missing-readiness-probe"
@@ -73,22 +107,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     for container in pod.sidecars + pod.containers:
         if container.readiness_probe is not None or container.is_patch_fragment:
             continue            # a patch fragment's base object sets the probes
-        serving = ctx.serving(container)
-        if not serving:
-            continue
-        shown = [str(p.number) if p.number is not None else p.name for p in container.ports]
-        shown = [x for x in shown if x]
-        if not container.ports:
-            why = "is selected by a Service"
-        elif not shown:
-            why = "declares ports"
-        else:
-            why = (f"declares port{'s' if len(shown) > 1 else ''} {', '.join(shown[:3])}"
-                   + (" ..." if len(shown) > 3 else ""))
         role = "sidecar" if container.is_sidecar else "container"
         yield ctx.finding(
             container.location,
-            f'{role} "{container.name}" {why} but has no readinessProbe: it receives traffic '
-            "as soon as it is running, before the app listens",
-            container=container.name, when=serving,
+            f'{role} "{container.name}" receives traffic from {RELATED} but has no readinessProbe: '
+            "the pod joins its endpoints as soon as the container is running, before the app "
+            "listens",
+            container=container.name, when=ctx.routed(container, readiness=True),
             hint="add a readinessProbe (httpGet, tcpSocket or grpc) on the port it serves")

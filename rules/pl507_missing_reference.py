@@ -6,9 +6,23 @@ Collects every object a pod needs by name: ConfigMaps and Secrets of volumes
 PersistentVolumeClaims of volumes; `imagePullSecrets`; the
 `serviceAccountName` (other than `default`). Once every file of the run has
 been read, each one that no linted document defines in the same namespace is
-reported at the place it is referenced. References marked `optional: true`
-are skipped: the pod starts without them. A document without a namespace
-matches any namespace, since it lands wherever it is applied.
+reported at the line that names it. References marked `optional: true`
+are skipped: the pod starts without them.
+
+What counts as defined:
+- an object of that kind and name in the pod's application scope: the same
+  folder, the same stream (stdin), or folders a `kustomization.yaml` ties
+  together (`resources`, `bases`, `components`, patches), in the same
+  namespace; a document without a namespace may share any, since it lands
+  wherever it is applied, and a kustomization's `namespace:` puts everything
+  it builds in one;
+- a ConfigMap or Secret that a `configMapGenerator` or `secretGenerator` of a
+  kustomization in scope makes: the pod names it without the hash suffix and
+  kustomize rewrites the reference, so it counts with or without
+  `disableNameSuffixHash`;
+- a claim of a StatefulSet's `volumeClaimTemplates`: the controller creates
+  `<template>-<pod>` per replica and puts it in place of the pod volume of the
+  template's name.
 
 The rule is opt-in (`--extend-select PL507`, or `extend-select: [PL507]` in the
 config): it is only right when the linted files hold the whole application.
@@ -103,16 +117,21 @@ def check(ctx: Context) -> Iterator[Finding]:
         entries.extend((None, ref) for ref in volume.references)
     for container in pod.all_containers:
         entries.extend((container.name, ref) for ref in container.references)
+    claims = pod.claim_templates
     for container, ref in entries:
         if ref.optional or not ref.name:
             continue
-        key = (ref.kind, ref.name, ref.location)
+        if ref.kind == "PersistentVolumeClaim" and (
+                ref.name in claims or ref.via.removeprefix("volume ") in claims):
+            continue            # the StatefulSet makes this claim from its volumeClaimTemplate
+        where = ref.name_location or ref.location
+        key = (ref.kind, ref.name, where)
         if key in seen:
             continue
         seen.add(key)
         namespace = f' in namespace "{pod.namespace}"' if pod.namespace else ""
         yield ctx.finding(
-            ref.location,
+            where,
             f'{ref.kind} "{ref.name}" ({ref.via}) is not defined in the linted files{namespace}',
             container=container, when=ctx.undefined(ref.kind, ref.name),
             hint=_hint(ref.kind))

@@ -145,7 +145,9 @@ spec:
         image: nginx:1.25
         ports: [{containerPort: 80}]
 """, encoding="utf-8")
-    (corpus / "repo-b" / "svc.yaml").write_text("""\
+    # In the same (flattened) folder: a Service of another repository no longer relates
+    # (application scope, podlint/scope.py), so PL201 would not fire at all.
+    (corpus / "repo-a" / "manifests__svc.yaml").write_text("""\
 apiVersion: v1
 kind: Service
 metadata:
@@ -180,4 +182,4 @@ spec:
     assert ("PL505", "warning", "control-plane static Pod (kube-system)") in rows
     assert ("PL202", "info", "idle container (sleep, pause, scratch)") in rows
     assert [key for key in rows if key[0] == "PL201"] == [
-        ("PL201", "warning", "declared port; nearest matching Service: other repository")]
+        ("PL201", "warning", "declared port; nearest matching Service: same folder")]

@@ -311,7 +311,10 @@ def test_deployment_config_is_a_workload_with_a_strategy():
     assert (recreate.type, recreate.max_surge, recreate.timeout_seconds) == ("Recreate", None, 600)
     other = DEPLOYMENT_CONFIG.replace("apps.openshift.io/v1", "example.com/v1")
     assert workload_of(other) is None
-    assert [f.code for f in lint_only("PL201", DEPLOYMENT_CONFIG)] == ["PL201"]
+    # PL201 judges containers a Service in scope sends traffic to (podlint/scope.py)
+    service = ("---\napiVersion: v1\nkind: Service\nmetadata: {name: frontend}\n"
+               "spec: {selector: {name: frontend}, ports: [{port: 8080}]}\n")
+    assert [f.code for f in lint_only("PL201", DEPLOYMENT_CONFIG + service)] == ["PL201"]
 
 
 @pytest.mark.parametrize("api_version,expected", [

@@ -214,7 +214,10 @@ spec: {selector: {app: api}, ports: [{port: 80}]}
     [finding] = _lint_dir(tmp_path, "PL201")
     assert finding.location.path.endswith("deploy.yaml")
     assert (finding.location.line, finding.location.column) == (10, 11)
-    assert 'container "api" is selected by a Service' in finding.message
+    assert finding.message == (
+        f'container "api" receives traffic from Service "api" ({tmp_path / "svc.yaml"}:3) but has '
+        "no readinessProbe: the pod joins its endpoints as soon as the container is running, "
+        "before the app listens")
 
 
 # --------------------------------------------------------------------------- PL210 parser

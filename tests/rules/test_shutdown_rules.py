@@ -125,10 +125,17 @@ def test_pl301_service_in_another_file_makes_a_portless_container_serve(tmp_path
         "  ports: [{port: 80}]\n")
     [finding] = lint_paths([str(tmp_path)], settings, jobs=1).findings
     assert (finding.code, finding.location.line, finding.container) == ("PL301", 10, "app")
+    assert finding.message.startswith(
+        f'container "app" receives traffic from Service "web" ({tmp_path / "service.yaml"}:3) '
+        "but has no preStop hook")
+
+
+SERVICE = ("---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+           "  selector: {app: web}\n  ports: [{port: 80}]\n")
 
 
 def test_pl301_hint_uses_exec_sleep_before_the_native_action():
-    text = deployment("- {name: app, image: nginx, ports: [{containerPort: 80}]}")
+    text = deployment("- {name: app, image: nginx, ports: [{containerPort: 80}]}") + SERVICE
     [new] = findings("PL301", text)
     assert new.hint.startswith("add lifecycle.preStop: {sleep: {seconds: 5}}")
     [old] = findings("PL301", text, kubernetes_version="1.29")
