@@ -141,7 +141,7 @@ def _open_output(output: str | None, inputs: tuple[str, ...]):
 
 class _Group(click.Group):
     def list_commands(self, ctx):
-        return ["lint", "explain", "graph", "rules", "rule"]
+        return ["lint", "diff", "explain", "graph", "rules", "rule"]
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -196,15 +196,28 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
                    "(the pre-commit hook passes it).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the text output (auto: terminal only; NO_COLOR is honoured).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
+              help="Report only findings not recorded in this baseline file (docs/baseline.md).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record the run's findings in FILE and exit 0 (2 on unparsable input).")
+@click.option("--report-fixed", is_flag=True,
+              help="With a baseline: list its entries that no longer match, so the file can shrink.")
+@click.option("--helm", "helm_charts", multiple=True, type=click.Path(file_okay=False),
+              help="Render this chart folder (holding Chart.yaml) with `helm template` and lint it.")
+@click.option("--values", "helm_values", multiple=True, type=click.Path(dir_okay=False),
+              help="Values file for --helm (repeatable, passed to helm as --values).")
 def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, no_config,
          no_schema, assume, jobs, output, exit_zero, fail_on, statistics, report_unused_ignores,
-         max_file_size, fail_if_empty, force_exclude, color) -> None:
+         max_file_size, fail_if_empty, force_exclude, color, baseline_path, write_baseline,
+         report_fixed, helm_charts, helm_values) -> None:
     """Lint manifests: files, directories (recursive) or - for stdin.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
     unreadable or invalid input, or an internal error.
     """
-    paths = paths or (".",)
+    if helm_values and not helm_charts:
+        _fail("--values needs --helm CHART")
+    paths = paths or (() if helm_charts else (".",))
     settings = _settings(
         config, no_config,
         select=_split(select) or None, ignore=None, kubernetes_version=kubernetes_version,
@@ -226,22 +239,137 @@ def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, 
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
     from podlint.run import lint_paths
-    result = lint_paths(paths, settings, jobs)
+    rendered = None
+    if helm_charts:
+        from podlint.helm_source import HelmError, render_charts
+        try:
+            rendered = render_charts(helm_charts, helm_values)
+        except HelmError as exc:
+            _fail(str(exc))
+        settings = replace(settings, helm_charts=rendered.charts)
+        paths = tuple(paths) + rendered.paths
+    try:
+        result = lint_paths(paths, settings, jobs)
+    finally:
+        if rendered is not None:
+            rendered.cleanup()
     for warning in result.warnings:
         click.echo(warning, err=True)
+    if write_baseline:
+        _write_baseline(result, write_baseline)
+    outcome = None
+    baseline_path = baseline_path or settings.baseline
+    if baseline_path:
+        from podlint.baseline import BaselineError, apply, load
+        try:
+            result, outcome = apply(result, load(baseline_path))
+        except BaselineError as exc:
+            _fail(str(exc))
 
     stream, close = _open_output(output, paths)
     try:
         from podlint.reporters import render
+        result.baseline = outcome
         render(fmt, result, stream, color=fmt == "text" and not close and use_color(color, stream))
         if statistics:      # after a JSON/SARIF/JUnit document it would break it: stderr
             _print_statistics(result, stream if fmt in ("text", "github") else sys.stderr)
+        if outcome is not None and (fmt in ("text", "github") or report_fixed):
+            from podlint.baseline import render_outcome
+            target = stream if fmt in ("text", "github") else sys.stderr
+            target.write(render_outcome(outcome, report_fixed))
     finally:
         if close:
             stream.close()
     if result.summary.files == 0 and fail_if_empty:
         click.echo("podlint: error: no manifest files found", err=True)
         sys.exit(EXIT_USAGE)
+    sys.exit(result.exit_code(exit_zero))
+
+
+def _write_baseline(result, path: str) -> None:
+    from podlint.baseline import BaselineError, write
+
+    try:
+        count = write(result.findings, path)
+    except BaselineError as exc:
+        _fail(str(exc))
+    click.echo(f"podlint: wrote {count} finding{'' if count == 1 else 's'} to baseline {path}",
+               err=True)
+    broken = any(f.code in ("PL000", "PL001") for f in result.findings)
+    sys.exit(EXIT_USAGE if broken else 0)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="Output format (markdown: for a pull-request comment).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Exit 1 when the change introduces findings at or above this (default warning).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are introduced.")
+@click.option("--step-summary", is_flag=True,
+              help="Under GitHub Actions, also append the Markdown report to $GITHUB_STEP_SUMMARY.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
+@click.option("--kubernetes-version", metavar="X.Y", help="Target Kubernetes version.")
+@click.option("--assume", multiple=True, metavar="NAME=DURATION", help="Timing assumption.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs; small inputs run serially).")
+def diff(old, new, fmt, fail_on, exit_zero, step_summary, select, ignore, kubernetes_version,
+         assume, config, no_config, output, jobs) -> None:
+    """What applying NEW over OLD changes: rollouts, immutable fields, timelines, findings.
+
+    \b
+    OLD and NEW are files, folders, or git:REF (the same paths at a git revision,
+    read with `git ls-tree` and `git show` only), e.g.:
+      podlint diff git:origin/main k8s/ -f markdown
+
+    Exit codes: 0 nothing introduced at or above --fail-on, 1 findings
+    introduced, 2 usage error, bad revision, or NEW does not parse.
+    """
+    settings = _settings(config, no_config, select=_split(select) or None,
+                         kubernetes_version=kubernetes_version, assume=assume, fail_on=fail_on)
+    if ignore:
+        from dataclasses import replace
+        settings = replace(settings, ignore=settings.ignore + _split(ignore))
+    from podlint.diff import compare, load_side
+    from podlint.diff_render import markdown, render
+    from podlint.gitrev import GitError, Materialized, is_git
+
+    if is_git(old) and is_git(new):
+        _fail("at most one side of podlint diff can be git:REF (the other names the paths)")
+    made = []
+    try:
+        sides = []
+        for spec, other in ((old, new), (new, old)):
+            if is_git(spec):
+                tree = Materialized(spec[4:], [other])
+                made.append(tree)
+                sides.append(load_side(spec, tree.paths, settings, jobs, tree.display))
+            else:
+                sides.append(load_side(spec, [spec], settings, jobs))
+    except GitError as exc:
+        _fail(str(exc))
+    finally:
+        for tree in made:
+            tree.cleanup()
+    result = compare(sides[0], sides[1], settings.fail_on)
+    stream, close = _open_output(output, (old, new))
+    try:
+        render(fmt, result, stream)
+    finally:
+        if close:
+            stream.close()
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and os.environ.get("GITHUB_ACTIONS") == "true" and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown(result))
+        except OSError as exc:
+            click.echo(f"podlint: warning: cannot append to GITHUB_STEP_SUMMARY: {exc}", err=True)
     sys.exit(result.exit_code(exit_zero))
 
 

@@ -63,6 +63,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     force_exclude: bool = False                 # exclude files named on the command line too
     config_path: str | None = None
+    baseline: str | None = None                 # podlint.baseline: known findings to hide
+    helm_charts: tuple[tuple[str, str], ...] = ()   # (rendered stream path, chart folder)
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -208,6 +210,7 @@ def config_schema(rules) -> dict[str, Any]:
             "max-file-size": {"type": "integer", "minimum": 1, "maximum": LARGEST_MAX_FILE_SIZE},
             "report-unused-ignores": {"type": "boolean"},
             "schema": {"type": "boolean"},
+            "baseline": {"type": "string", "minLength": 1},
             "rules": {"type": "object", "additionalProperties": False, "properties": rule_entries},
             "per-path-ignores": {"type": "object", "additionalProperties": selector_list},
             "assume": {"type": "object", "additionalProperties": duration},
@@ -257,6 +260,9 @@ def settings_from_mapping(raw: dict[str, Any], rules, path: str | None = None) -
         report_unused_ignores=raw.get("report-unused-ignores", False),
         config_path=path,
     )
+    if "baseline" in raw:
+        from podlint.baseline import resolve_config_path
+        settings = replace(settings, baseline=resolve_config_path(raw["baseline"], path))
     if "max-file-size" in raw:
         settings = replace(settings, max_file_size=raw["max-file-size"])
     if "kubernetes-version" in raw:

@@ -14,6 +14,7 @@ from podlint.context import Context
 from podlint.crossfile import Summary
 from podlint.filter import RulePlan, apply_suppressions
 from podlint.finding import Finding, Location
+from podlint.fingerprint import stamp
 from podlint.loader import LoadedFile
 from podlint.model import model_document
 from podlint.workloads import object_identity
@@ -62,7 +63,8 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
             pod_ctx = Context(settings, document, workload, pod)
             _run(pod_rules, pod_ctx, found)
         result.findings.extend(plan.annotate(found, document, workload))
-    result.findings = apply_suppressions(result.findings, loaded, settings, plan)
+    result.findings = stamp(apply_suppressions(result.findings, loaded, settings, plan),
+                            loaded.documents)
     return result
 
 

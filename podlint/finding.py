@@ -71,12 +71,16 @@ class Finding:
     container: str | None = None
     hint: str | None = None
     condition: Condition | None = field(default=None, compare=False)
+    # Stable identity (podlint.fingerprint): code, object, container, field path.
+    fingerprint: str | None = field(default=None, compare=False)
+    field_path: str | None = field(default=None, compare=False)
 
     def with_severity(self, severity: str) -> "Finding":
         return replace(self, severity=severity)
 
     def to_dict(self) -> dict:
-        """The JSON shape of design.md section 5 (keys in a fixed order)."""
+        """The JSON shape of design.md section 5 (keys in a fixed order), plus
+        `fingerprint`, the line-independent identity baselines and diffs match on."""
         return {
             "code": self.code,
             "name": self.name,
@@ -88,4 +92,5 @@ class Finding:
             "workload": self.workload,
             "container": self.container,
             "hint": self.hint,
+            "fingerprint": self.fingerprint,
         }

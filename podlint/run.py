@@ -63,6 +63,7 @@ class RunResult:
     settings: Settings
     files: list[str] = field(default_factory=list)    # every path linted, sorted (JUnit lists clean files)
     warnings: list[str] = field(default_factory=list)  # for stderr: --assume naming no container
+    baseline: Any = None    # podlint.baseline.BaselineOutcome when --baseline was applied
 
     def exit_code(self, exit_zero: bool = False) -> int:
         if any(f.code in ("PL000", "PL001") for f in self.findings):

@@ -10,9 +10,11 @@ an artifact URI relative to the working directory (forward slashes, characters
 that a URI may not hold percent-encoded, an absolute `file://` URI for files
 outside it), and a region with `startLine`/`startColumn` (columns count Unicode
 code points, as `columnKind` says). `partialFingerprints.primaryLocationLineHash`
-is a hash of rule id + workload + container + message, with line numbers in the
-message masked, plus `:N` for the Nth identical result in a file: it does not
-change when lines move, so GitHub keeps one alert per problem across pushes.
+is the finding's fingerprint (podlint.fingerprint: rule id + kind/namespace/name
++ container + field path), plus `:N` for the Nth identical result in a file: it
+does not change when lines move, so GitHub keeps one alert per problem across
+pushes. The bare fingerprint is also given as `podlint/v1`, the key baselines
+and `podlint diff` match on.
 """
 from __future__ import annotations
 
@@ -141,10 +143,21 @@ def _location(finding, uri: str) -> dict:
 
 
 def fingerprint(finding) -> str:
-    """Stable across line shifts: rule id, workload, container, masked message."""
+    """Stable across line shifts: the finding's own fingerprint, or for a finding
+    made without one (a hand-built RunResult) rule id, workload, container and the
+    message with line numbers masked."""
+    if getattr(finding, "fingerprint", None):
+        return finding.fingerprint
     message = _LINE_NUMBERS.sub(lambda m: f"{m.group(1)} N", finding.message)
     key = "\0".join((finding.code, finding.workload or "", finding.container or "", message))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _partial(finding, digest: str, occurrence: int) -> dict:
+    partial = {"primaryLocationLineHash": f"{digest}:{occurrence}"}
+    if getattr(finding, "fingerprint", None):
+        partial["podlint/v1"] = finding.fingerprint
+    return partial
 
 
 # ----------------------------------------------------------------------------- the log
@@ -172,7 +185,7 @@ def document(result, cwd: str | None = None) -> dict:
             "level": LEVELS.get(finding.severity, "warning"),
             "message": {"text": finding.message or finding.name or finding.code},
             "locations": [_location(finding, uri)],
-            "partialFingerprints": {"primaryLocationLineHash": f"{digest}:{occurrence}"},
+            "partialFingerprints": _partial(finding, digest, occurrence),
         }
         properties = {k: v for k, v in (("workload", finding.workload),
                                         ("container", finding.container),
