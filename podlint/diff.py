@@ -432,13 +432,17 @@ def _immutable(kind: str, old: Any, new: Any) -> tuple[list[Change], str | None]
         note = ("a Pod's spec is immutable apart from images, activeDeadlineSeconds and added "
                 "tolerations: the apply is rejected; delete and recreate the Pod") if changes else None
         return changes, note
+    fields = []
     for dotted in IMMUTABLE.get(kind, ()):
         a, b = _get(old, dotted), _get(new, dotted)
         if a != b:
-            changes.append(Change(dotted, a, b))
+            fields.append(dotted)
+            leaves: list[tuple[str, Any, Any]] = []
+            changed_paths(a, b, dotted, leaves)
+            changes.extend(Change(*leaf) for leaf in leaves[:20])
     if not changes:
         return [], None
-    return changes, (f"{', '.join(c.path for c in changes)} cannot change on an existing {kind}: "
+    return changes, (f"{', '.join(fields)} cannot change on an existing {kind}: "
                      "the apply is rejected (field is immutable); delete and recreate it "
                      "(kubectl replace --force, or delete then apply)")
 

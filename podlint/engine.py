@@ -65,6 +65,10 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
         result.findings.extend(plan.annotate(found, document, workload))
     result.findings = stamp(apply_suppressions(result.findings, loaded, settings, plan),
                             loaded.documents)
+    if loaded.helm is not None:     # after suppressions, which read the rendered lines
+        from podlint.helm_source import remap, stream_label
+        label, chart = stream_label(loaded.path, settings.helm_charts)
+        result.findings = remap(result.findings, loaded.helm, label, chart)
     return result
 
 

@@ -65,6 +65,7 @@ class LoadedFile:
     directives: list[Directive] = field(default_factory=list)
     skipped: str | None = None      # reason, when the file was deliberately not linted
     parse_failed: bool = False
+    helm: Any = None                # podlint.helm_source.HelmSources of a `helm template` stream
 
 
 # ----------------------------------------------------------------------------- paths
@@ -262,6 +263,9 @@ def parse_text(text: str, loaded: LoadedFile, pure: bool = False) -> LoadedFile:
         if "\\u" in text:
             text = _json_surrogates(text)
     loaded.directives = scan_directives(text)
+    if "# Source: " in text:
+        from podlint.helm_source import scan
+        loaded.helm = scan(text)
     too_deep = _nesting_too_deep(text) or _too_many_nodes(text)
     if too_deep is not None:
         _fail(loaded, *too_deep)
