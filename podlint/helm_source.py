@@ -118,6 +118,27 @@ def template_line(path: str, rendered: str, fraction: float) -> tuple[int, int]:
     return best, len(text) - len(text.lstrip()) + 1
 
 
+def _nearest_template_line(path: str, helm: HelmSources, line: int, comment: int,
+                           fraction: float) -> tuple[int, int]:
+    """The rendered line's key in the template, else its parent's (a value that came
+    from `toYaml .Values...` is found at the key that includes it), else (1, 1)."""
+    current = line
+    indent = None
+    while current > comment:
+        text = helm.lines[current - 1]
+        stripped = text.lstrip()
+        width = len(text) - len(stripped)
+        if stripped and not stripped.startswith("#") and (indent is None or width < indent):
+            found = template_line(path, text, fraction)
+            if found != (1, 1):
+                return found
+            indent = width
+            if width == 0:
+                break
+        current -= 1
+    return 1, 1
+
+
 def remap(findings: list, helm: HelmSources, stream_label: str, chart_dir: str | None) -> list:
     """Findings under a `# Source:` comment moved to the template, rendered line in the message."""
     from podlint.finding import Location
@@ -137,7 +158,7 @@ def remap(findings: list, helm: HelmSources, stream_label: str, chart_dir: str |
         fraction = (line - comment) / max(end - comment, 1)
         key = (path, line)
         if key not in cache:
-            cache[key] = template_line(path, rendered, fraction)
+            cache[key] = _nearest_template_line(path, helm, line, comment, fraction)
         new_line, new_column = cache[key]
         quoted = rendered.strip()
         if len(quoted) > 80:
