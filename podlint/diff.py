@@ -164,10 +164,11 @@ def workload_metrics(workload, pod, timeline) -> dict[str, Any]:
         "grace": timeline.grace,
     }
     for name in sorted(timeline.containers):
-        pre_stop = timeline.event("pre-stop-completed", name)
-        started = timeline.event("pre-stop-started", name)
-        if pre_stop is not None and started is not None:
-            metrics[f"pre_stop:{name}"] = _bounds_dict(pre_stop.earliest, pre_stop.latest)
+        timing = timeline.containers[name]
+        if timing.pre_stop is not None:     # the shutdown budget: the hook against the grace
+            metrics[f"pre_stop:{name}"] = {"earliest": timing.pre_stop.earliest,
+                                           "latest": timing.pre_stop.latest,
+                                           "grace": timeline.kill_grace}
         restart = timeline.event("liveness-restart-earliest", name)
         if restart is not None:
             metrics[f"liveness_restart:{name}"] = _bounds_dict(restart.earliest, restart.latest)
@@ -447,12 +448,17 @@ def _immutable(kind: str, old: Any, new: Any) -> tuple[list[Change], str | None]
                      "(kubectl replace --force, or delete then apply)")
 
 
-def _metric_rows(old: dict, new: dict) -> list[dict]:
+# Shown for every rollout even when they stay the same: without podlint.rollout
+# they are what each wave of the rollout waits for (a new pod Ready, an old one stopped).
+ALWAYS_SHOWN = ("ready", "grace", "rollout")
+
+
+def _metric_rows(old: dict, new: dict, rolling: bool) -> list[dict]:
     rows = []
     for name in list(old) + [k for k in new if k not in old]:
         a, b = old.get(name), new.get(name)
-        if a != b:
-            rows.append({"metric": name, "old": a, "new": b})
+        if a != b or (rolling and name in ALWAYS_SHOWN):
+            rows.append({"metric": name, "old": a, "new": b, "changed": a != b})
     return rows
 
 
@@ -484,7 +490,13 @@ def compare(old: Side, new: Side, fail_on: str = "warning") -> DiffResult:
                 item.template_changes = [Change(*c) for c in found[:MAX_CHANGES]]
                 item.rollout = _rollout_sentence(b.kind, b.strategy, item.template_changes)
             item.immutable, item.immutable_note = _immutable(b.kind, a.data, b.data)
-            item.metrics = _metric_rows(a.metrics, b.metrics)
+            if item.immutable and item.rollout:
+                count = len(item.template_changes)
+                item.rollout = ("no: the apply is rejected (immutable fields); recreating the "
+                                f"{b.kind} replaces every pod at once; {count} pod template "
+                                f"field{'s' if count != 1 else ''} changed")
+            rolling = bool(item.rollout) and item.rollout.startswith("yes")
+            item.metrics = _metric_rows(a.metrics, b.metrics, rolling)
         item.introduced, item.fixed = _match(by_owner_old.get(key, []), by_owner_new.get(key, []))
         diffs.append(item)
     # Findings outside any object (a file that does not parse) belong to no row.

@@ -35,13 +35,15 @@ def metric_label(name: str) -> str:
     if name == "rollout":
         return "rollout"
     kind, _, container = name.partition(":")
-    label = {"pre_stop": "preStop done", "liveness_restart": "liveness restart"}.get(kind, kind)
+    label = {"pre_stop": "preStop", "liveness_restart": "liveness restart"}.get(kind, kind)
     return f"{label} ({container})" if container else label
 
 
 def metric_value(name: str, value: Any) -> str:
     if value is None:
-        return "none"
+        kind = name.partition(":")[0]
+        return {"liveness_restart": "no liveness probe", "pre_stop": "no preStop",
+                "rollout": "-"}.get(kind, "none")
     if name == "grace":
         return f"{fmt_time(value)} s"
     if name == "rollout" and isinstance(value, dict):
@@ -55,6 +57,11 @@ def metric_value(name: str, value: Any) -> str:
         if "duration_earliest" in value:
             parts.append(fmt_range(value.get("duration_earliest") or 0, value.get("duration_latest")))
         return ", ".join(parts) or "-"
+    if name.startswith("pre_stop:") and isinstance(value, dict):
+        hook = fmt_range(value.get("earliest") or 0, value.get("latest"))
+        grace = value.get("grace")
+        over = grace is not None and (value.get("earliest") or 0) > grace
+        return f"{hook} of the {fmt_time(grace)} s grace{' (SIGKILL first)' if over else ''}"
     if isinstance(value, dict) and "earliest" in value:
         if value.get("never"):
             return "never"
@@ -119,8 +126,13 @@ def text(result) -> str:
                 lines.append(f"    {printable(change.path)}: {printable(short(change.old))} -> "
                              f"{printable(short(change.new))}")
         for row in item.metrics:
-            lines.append(f"  {metric_label(row['metric'])}: {metric_value(row['metric'], row['old'])}"
-                         f" -> {metric_value(row['metric'], row['new'])}")
+            if row.get("changed", True):
+                lines.append(f"  {metric_label(row['metric'])}: "
+                             f"{metric_value(row['metric'], row['old'])} -> "
+                             f"{metric_value(row['metric'], row['new'])}")
+            else:
+                lines.append(f"  {metric_label(row['metric'])}: "
+                             f"{metric_value(row['metric'], row['new'])} (unchanged)")
         if item.introduced or item.fixed:
             lines.append(f"  findings: {len(item.introduced)} introduced, {len(item.fixed)} fixed")
             lines.extend(_finding_line("+", f) for f in item.introduced)
@@ -178,9 +190,11 @@ def markdown(result) -> str:
             rows.append(("rollout", "", md(item.rollout) if item.rollout else "no (pod template unchanged)"
                          if not item.template_changes else "-"))
         for row in item.metrics:
+            after = metric_value(row["metric"], row["new"])
             rows.append((metric_label(row["metric"]), metric_value(row["metric"], row["old"]),
-                         metric_value(row["metric"], row["new"])))
+                         f"**{md(after)}**" if row.get("changed", True) else md(after)))
         rows.append(("findings", "", f"{len(item.introduced)} introduced, {len(item.fixed)} fixed"))
+        # the "after" cells are already Markdown (bold marks what moved)
         lines += ["| | before | after |", "|---|---|---|"]
         lines += [f"| {label} | {md(old)} | {new} |" for label, old, new in rows]
         if item.template_changes:

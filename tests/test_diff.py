@@ -39,7 +39,7 @@ def test_json_names_rollout_fields_immutables_timeline_and_findings(work):
     assert result.exit_code == 0, result.output     # the only new finding is info
     doc = json.loads(result.output)
     assert doc["summary"] == {"added": 0, "removed": 0, "changed": 2, "unchanged": 4,
-                              "introduced": 1, "fixed": 0, "rollouts": 2, "immutable": 1}
+                              "introduced": 1, "fixed": 0, "rollouts": 1, "immutable": 1}
     objects = _objects(doc)
     front = objects[("Deployment", "frontend")]
     assert front["rollout"] == "yes (3 pod template fields changed)"
@@ -103,7 +103,8 @@ def test_markdown_and_step_summary(work, monkeypatch):
     assert "### StatefulSet `web`: changed" in result.output
     assert "> **Immutable field changed**: spec.selector, spec.volumeClaimTemplates cannot change" in result.output
     assert "<details><summary>Pod template changes (3)</summary>" in result.output
-    assert "| grace period | 30 s | 60 s |" in result.output
+    assert "| grace period | 30 s | **60 s** |" in result.output
+    assert "| pod Ready | 10 s or later | 10 s or later |" in result.output
     assert summary.read_text() == result.output
     # without --step-summary nothing is appended
     run("diff", "old", "new", "-f", "markdown")
@@ -184,3 +185,15 @@ def test_new_file_at_head_is_all_added(repo):
     objects = json.loads(result.output)["objects"]
     assert {o["status"] for o in objects} == {"added"}
     assert "PL301" in {f["code"] for o in objects for f in o["introduced"]}
+
+
+def test_shutdown_budget_moves_with_a_prestop(work):
+    text = (work / "new" / "frontend.yaml").read_text().replace(
+        "          env:\n", "          lifecycle: {preStop: {exec: {command: [sleep, '90']}}}\n          env:\n", 1)
+    (work / "new" / "frontend.yaml").write_text(text)
+    result = run("diff", "old", "new")
+    assert result.exit_code == 1                    # PL302: the preStop outlasts the 60 s grace
+    assert "  preStop (server): no preStop -> 90 s of the 60 s grace (SIGKILL first)\n" in result.output
+    assert "PL302 [error]" in result.output
+    assert "  pod Ready: 10 s or later (unchanged)\n" in result.output
+    assert "  grace period: 30 s -> 60 s\n" in result.output
