@@ -99,3 +99,16 @@ def test_bad_baseline_files_are_usage_errors(work, content, message):
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_docs_baseline_example_is_real(tmp_path, monkeypatch):
+    import re
+    import shutil
+
+    from tests.helpers import ROOT
+
+    shutil.copy(ROOT / "tests" / "fixtures" / "diff" / "old" / "frontend.yaml", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run("lint", "frontend.yaml", "--write-baseline", ".podlint-baseline.json").exit_code == 0
+    shown = re.search(r"```json\n(.*?)```", (ROOT / "docs" / "baseline.md").read_text(), re.S).group(1)
+    assert json.loads(shown) == json.loads((tmp_path / ".podlint-baseline.json").read_text())

@@ -175,7 +175,7 @@ def test_output_file(work):
     assert [(f["path"], f["line"], f["column"], f["code"]) for f in report["findings"]] == [
         ("bad.yaml", 10, 18, "PL501"), ("bad.yaml", 12, 13, "PL502")]
     assert set(report["findings"][0]) == {"code", "name", "severity", "message", "path", "line",
-                                          "column", "workload", "container", "hint"}
+                                          "column", "workload", "container", "hint", "fingerprint"}
 
 
 def test_output_file_that_is_an_input_is_refused(work):

@@ -197,3 +197,12 @@ def test_shutdown_budget_moves_with_a_prestop(work):
     assert "PL302 [error]" in result.output
     assert "  pod Ready: 10 s or later (unchanged)\n" in result.output
     assert "  grace period: 30 s -> 60 s\n" in result.output
+
+
+def test_docs_diff_example_is_real(monkeypatch):
+    import re
+
+    monkeypatch.chdir(FIXTURES)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    shown = re.search(r"```text\n(.*?)```", (ROOT / "docs" / "diff.md").read_text(), re.S).group(1)
+    assert run("diff", "old", "new").output == shown

@@ -166,7 +166,7 @@ def test_text_never_fails_on_a_stream_that_cannot_encode():
 # ----------------------------------------------------------------------------- json
 
 FINDING_KEYS = ["code", "name", "severity", "message", "path", "line", "column", "workload",
-                "container", "hint"]
+                "container", "hint", "fingerprint"]
 
 
 def test_json_shape_and_values():
@@ -175,6 +175,8 @@ def test_json_shape_and_values():
     assert list(document) == ["podlint_version", "findings", "summary"]
     assert document["summary"] == result.summary.to_dict()
     assert [list(f) for f in document["findings"]] == [FINDING_KEYS] * 7
+    prints = [f.pop("fingerprint") for f in document["findings"]]
+    assert all(len(p) == 20 and int(p, 16) >= 0 for p in prints) and len(set(prints)) == 7
     assert document["findings"][0] == {
         "code": "PL503", "name": "duplicate-container-name", "severity": "error",
         "message": 'container name "app" is already used by the init container at line 15; '
@@ -272,8 +274,10 @@ def test_sarif_result_shape():
     assert pl505["shortDescription"]["text"] == "A hostPath volume ties the pod to one node's disk."
     assert pl505["help"]["markdown"].startswith(pl505["shortDescription"]["text"])
     first = log["runs"][0]["results"][0]
-    fingerprint = first.pop("partialFingerprints")["primaryLocationLineHash"]
-    assert len(fingerprint) == 34 and fingerprint.endswith(":1")
+    partial = first.pop("partialFingerprints")
+    fingerprint = partial["primaryLocationLineHash"]
+    assert len(fingerprint) == 22 and fingerprint.endswith(":1")
+    assert partial["podlint/v1"] == fingerprint[:-2]
     assert first == {
         "ruleId": "PL503", "ruleIndex": 4, "level": "error",
         "message": {"text": 'container name "app" is already used by the init container at '
