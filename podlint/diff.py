@@ -126,10 +126,13 @@ class ObjectState:
     template_path: str | None = None       # set for workloads: "spec.template", "" for a Pod
     metrics: dict[str, Any] = field(default_factory=dict)   # name -> plain value (JSON)
     strategy: str | None = None
+    occurrence: int = 1             # the Nth object of a side with this kind/namespace/name
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.kind, self.namespace or "", self.name or "")
+    def key(self) -> tuple[str, str, str, int]:
+        """Kind, namespace, name; a side that defines one object twice (two apps'
+        folders, overlays) pairs the Nth with the Nth, in path order."""
+        return (self.kind, self.namespace or "", self.name or "", self.occurrence)
 
     @property
     def ref(self) -> str:
@@ -142,14 +145,14 @@ class SideFile:
     """What a worker sends back for one file (picklable)."""
     result: Any                             # engine.FileResult
     objects: list[ObjectState]
-    owners: list[tuple[str, str, str] | None]   # object key of each finding in result.findings
+    owners: list[int | None]        # index in `objects` of each finding's object
 
 
 @dataclass
 class Side:
     label: str
-    objects: dict[tuple[str, str, str], ObjectState]
-    findings: list[tuple[Finding, tuple[str, str, str] | None]]
+    objects: dict[tuple, ObjectState]
+    findings: list[tuple[Finding, tuple | None]]
     errors: list[Finding]
 
 
@@ -213,7 +216,7 @@ def load_side_file(source, settings: Settings, plan) -> SideFile:
     loaded = load_source(source, settings.max_file_size)
     result = lint_loaded(loaded, settings, plan)
     objects: list[ObjectState] = []
-    starts: list[tuple[int, tuple[str, str, str] | None]] = []
+    starts: list[tuple[int, int | None]] = []
     for document in loaded.documents:
         identity = object_identity(document.data)
         if identity is None:
@@ -232,8 +235,8 @@ def load_side_file(source, settings: Settings, plan) -> SideFile:
                 state.strategy = _strategy(kind, state.data)
         except Exception:       # modelling problems are lint's business (PL002/PL000)
             pass
+        starts.append((document.line, len(objects)))
         objects.append(state)
-        starts.append((document.line, state.key))
     starts.sort(key=lambda item: item[0])
     owners = []
     for finding in result.findings:
@@ -268,15 +271,19 @@ def load_side(label: str, paths, settings: Settings, jobs: int | None = None,
     parts = map_files(sources, partial(load_side_file, settings=settings, plan=plan), jobs,
                       _crashed)
     summary = Summary()
-    objects: dict[tuple[str, str, str], ObjectState] = {}
+    objects: dict[tuple, ObjectState] = {}
     owned: list[tuple[Finding, Any]] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for part in parts:
         summary.merge(part.result.summary)
         for state in part.objects:
             if display is not None:
                 state.path = display(state.path)
-            objects.setdefault(state.key, state)     # a duplicate object: the first wins
-        owned.extend(zip(part.result.findings, part.owners))
+            base = (state.kind, state.namespace or "", state.name or "")
+            seen[base] = state.occurrence = seen.get(base, 0) + 1
+            objects[state.key] = state
+        owned.extend((finding, None if owner is None else part.objects[owner].key)
+                     for finding, owner in zip(part.result.findings, part.owners))
     kept = {id(f) for f in settle([f for f, _ in owned], summary)}
     findings, errors = [], []
     from dataclasses import replace

@@ -206,3 +206,14 @@ def test_docs_diff_example_is_real(monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     shown = re.search(r"```text\n(.*?)```", (ROOT / "docs" / "diff.md").read_text(), re.S).group(1)
     assert run("diff", "old", "new").output == shown
+
+
+def test_the_same_object_in_two_folders_pairs_nth_with_nth(work):
+    for side in ("old", "new"):
+        (work / side / "b").mkdir()
+        shutil.copy(FIXTURES / "old" / "frontend.yaml", work / side / "b" / "frontend.yaml")
+    # old/b and new/b hold the same frontend twice: only new/frontend.yaml's copy changed
+    doc = json.loads(run("diff", "old", "new", "-f", "json").output)
+    fronts = [o for o in doc["objects"] if o["name"] == "frontend" and o["kind"] == "Deployment"]
+    assert [(o["status"], o["path"]) for o in fronts] == [("changed", "new/frontend.yaml")]
+    assert doc["summary"]["changed"] == 2
