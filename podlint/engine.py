@@ -68,7 +68,7 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
     if loaded.helm is not None:     # after suppressions, which read the rendered lines
         from podlint.helm_source import remap, stream_label
         label, chart = stream_label(loaded.path, settings.helm_charts)
-        result.findings = remap(result.findings, loaded.helm, label, chart)
+        result.findings = remap(result.findings, loaded.helm, label, chart, loaded.path)
     return result
 
 

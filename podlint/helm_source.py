@@ -33,6 +33,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 
+from podlint.loader import STDIN_NAME
+
 _SOURCE = re.compile(r"^# Source: (\S.*?)\s*$")
 _SEPARATOR = re.compile(r"^---(\s|$)")
 HELM_TIMEOUT = 300
@@ -139,11 +141,24 @@ def _nearest_template_line(path: str, helm: HelmSources, line: int, comment: int
     return 1, 1
 
 
-def remap(findings: list, helm: HelmSources, stream_label: str, chart_dir: str | None) -> list:
-    """Findings under a `# Source:` comment moved to the template, rendered line in the message."""
+def _exists(path: str, cache: dict[str, bool]) -> bool:
+    if path not in cache:
+        cache[path] = os.path.isfile(path)
+    return cache[path]
+
+
+def remap(findings: list, helm: HelmSources, stream_label: str, chart_dir: str | None,
+          stream_path: str = STDIN_NAME) -> list:
+    """Findings under a `# Source:` comment moved to the template, rendered line in the message.
+
+    Moved when the stream is stdin (its lines cannot be opened anyway), when
+    podlint rendered the chart, or when the template exists at the printed path;
+    a rendered file whose template is not on disk keeps its own location and
+    names the template in the message."""
     from podlint.finding import Location
 
     out = []
+    exists: dict[str, bool] = {}
     cache: dict[tuple[str, int], tuple[int, int]] = {}
     for finding in findings:
         line = finding.location.line
@@ -153,6 +168,11 @@ def remap(findings: list, helm: HelmSources, stream_label: str, chart_dir: str |
             continue
         comment, printed = found
         path = template_path(printed, chart_dir)
+        if chart_dir is None and stream_path != STDIN_NAME and not _exists(path, exists):
+            # A committed rendered file whose chart is not here: its own line is the
+            # one a reviewer can open, so it stays; the message names the template.
+            out.append(replace(finding, message=f"{finding.message} (from template {printed})"))
+            continue
         rendered = helm.lines[line - 1] if 0 < line <= len(helm.lines) else ""
         end = helm.section_end(comment)
         fraction = (line - comment) / max(end - comment, 1)

@@ -128,3 +128,17 @@ def test_helm_flag_without_helm_or_chart_is_a_clear_error(tmp_path, monkeypatch)
     assert result.exit_code == 2 and "no Chart.yaml in that folder" in result.output
     result = CliRunner().invoke(cli, ["lint", "--values", "x.yaml"])
     assert result.exit_code == 2 and "--values needs --helm" in result.output
+
+
+def test_a_rendered_file_whose_chart_is_elsewhere_keeps_its_lines(tmp_path, monkeypatch):
+    shutil.copy(HELM / "rendered.yaml", tmp_path / "rendered.yaml")
+    monkeypatch.chdir(tmp_path)
+    found = _findings(CliRunner().invoke(cli, ["lint", "rendered.yaml", "-f", "json"]).output)
+    by = {(code, path): (line, message) for code, path, line, message in found}
+    line, message = by[("PL204", "rendered.yaml")]
+    assert line == 85
+    assert message.endswith("(from template shop/templates/deployment.yaml)")
+    # the same file, run where the chart is: the finding moves into the template
+    monkeypatch.chdir(HELM)
+    found = _findings(CliRunner().invoke(cli, ["lint", str(tmp_path / "rendered.yaml"), "-f", "json"]).output)
+    assert ("PL204", "shop/templates/deployment.yaml", 25) in {(c, p, l) for c, p, l, _ in found}
