@@ -507,9 +507,12 @@ def compare(old: Side, new: Side, fail_on: str = "warning") -> DiffResult:
         item.introduced, item.fixed = _match(by_owner_old.get(key, []), by_owner_new.get(key, []))
         diffs.append(item)
     # Findings outside any object (a file that does not parse) belong to no row.
-    loose_old, loose_new = by_owner_old.get(None, []), by_owner_new.get(None, [])
+    # PL000/PL001 are the run's errors, listed on their own; anything else here sits
+    # on a document that is not a Kubernetes object (PL002).
+    loose_old = [f for f in by_owner_old.get(None, []) if f.code not in ("PL000", "PL001")]
+    loose_new = [f for f in by_owner_new.get(None, []) if f.code not in ("PL000", "PL001")]
     if loose_old or loose_new:
-        item = ObjectDiff("(file)", None, None, "unchanged", None, None)
+        item = ObjectDiff("(outside any object)", None, None, "unchanged", None, None)
         item.introduced, item.fixed = _match(loose_old, loose_new)
         diffs.append(item)
     errors = [f for f in new.errors] + [f for f in old.errors if f.code == "PL000"]

@@ -13,6 +13,8 @@ from podlint.explain_render import fmt_range, fmt_time
 from podlint.reporters import dump_json, printable
 
 FORMATS = ("text", "json", "markdown")
+ERRORS_NOTE = ("(a file that cannot be read or parsed contributes no objects: "
+               "what it held shows as removed)")
 MAX_LISTED = 50         # template changes shown per workload in text and Markdown
 
 
@@ -104,6 +106,8 @@ def text(result) -> str:
     for f in result.errors:
         lines.append(f"error: {printable(f.location.path)}:{f.location.line}:{f.location.column}: "
                      f"{f.code} {printable(f.message)}")
+    if result.errors:
+        lines.append(ERRORS_NOTE)
     for item in result.objects:
         if not item.interesting:
             continue
@@ -179,6 +183,8 @@ def markdown(result) -> str:
                  f"{c['introduced']} introduced, {c['fixed']} fixed.")
     for f in result.errors:
         lines += ["", f"> **error** {code(f'{f.location.path}:{f.location.line}')}: {f.code} {md(f.message)}"]
+    if result.errors:
+        lines += ["", ERRORS_NOTE]
     for item in result.objects:
         if not item.interesting:
             continue
@@ -193,10 +199,14 @@ def markdown(result) -> str:
             after = metric_value(row["metric"], row["new"])
             rows.append((metric_label(row["metric"]), metric_value(row["metric"], row["old"]),
                          f"**{md(after)}**" if row.get("changed", True) else md(after)))
-        rows.append(("findings", "", f"{len(item.introduced)} introduced, {len(item.fixed)} fixed"))
+        if item.introduced or item.fixed or len(rows) > 0:
+            rows.append(("findings", "", f"{len(item.introduced)} introduced, {len(item.fixed)} fixed"))
         # the "after" cells are already Markdown (bold marks what moved)
-        lines += ["| | before | after |", "|---|---|---|"]
-        lines += [f"| {label} | {md(old)} | {new} |" for label, old, new in rows]
+        if rows:
+            lines += ["| | before | after |", "|---|---|---|"]
+            lines += [f"| {label} | {md(old) or '-'} | {new} |" for label, old, new in rows]
+        else:
+            lines.append(f"{item.status.capitalize()}, no finding changes.")
         if item.template_changes:
             lines += ["", f"<details><summary>Pod template changes ({item.template_changes_total})"
                           "</summary>", ""]

@@ -217,3 +217,12 @@ def test_the_same_object_in_two_folders_pairs_nth_with_nth(work):
     fronts = [o for o in doc["objects"] if o["name"] == "frontend" and o["kind"] == "Deployment"]
     assert [(o["status"], o["path"]) for o in fronts] == [("changed", "new/frontend.yaml")]
     assert doc["summary"]["changed"] == 2
+
+
+def test_unparsable_new_file_is_exit_2_and_explained(work):
+    (work / "new" / "frontend.yaml").write_text("kind: [\n")
+    result = run("diff", "old", "new")
+    assert result.exit_code == 2
+    assert "error: new/frontend.yaml:2:" in result.output and "PL001" in result.output
+    assert "what it held shows as removed" in result.output
+    assert "Traceback" not in result.output
