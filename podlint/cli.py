@@ -341,6 +341,8 @@ def diff(old, new, fmt, fail_on, exit_zero, step_summary, select, ignore, kubern
 
     if is_git(old) and is_git(new):
         _fail("at most one side of podlint diff can be git:REF (the other names the paths)")
+    if old == "-" and new == "-":
+        _fail("only one side of podlint diff can be - (standard input)")
     made = []
     try:
         sides = []

@@ -226,3 +226,77 @@ def test_unparsable_new_file_is_exit_2_and_explained(work):
     assert "error: new/frontend.yaml:2:" in result.output and "PL001" in result.output
     assert "what it held shows as removed" in result.output
     assert "Traceback" not in result.output
+
+
+JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: migrate, image: "example/migrate:1", command: [./migrate]}
+"""
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: tool}
+spec:
+  containers:
+    - {name: tool, image: "busybox:1.36", command: [sleep, "3600"]}
+"""
+RS = """\
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs}
+spec:
+  selector: {matchLabels: {app: rs}}
+  template:
+    metadata: {labels: {app: rs}}
+    spec:
+      containers:
+        - {name: app, image: "nginx:1.27"}
+"""
+DS_ONDELETE = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  updateStrategy: {type: OnDelete}
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers:
+        - {name: agent, image: "example/agent:1"}
+"""
+
+
+@pytest.mark.parametrize("before, edit, rollout, immutable", [
+    (JOB, ("migrate:1", "migrate:2"), None, ["spec.template.spec.containers[name=migrate].image"]),
+    (POD, ("busybox:1.36", "busybox:1.37"), None, []),                       # images change in place
+    (POD, ('"3600"]', '"7200"]'), None, ["spec.containers[name=tool].command[1]"]),
+    (RS, ("nginx:1.27", "nginx:1.28"), "no rollout: running pods keep the old template, only new "
+                                       "pods get it (1 pod template field changed)", []),
+    (DS_ONDELETE, ("agent:1", "agent:2"), "no automatic rollout: updateStrategy OnDelete (1 pod "
+                                          "template field changed; pods change only when deleted)", []),
+])
+def test_what_an_apply_does_per_kind(tmp_path, monkeypatch, before, edit, rollout, immutable):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(before)
+    (tmp_path / "b.yaml").write_text(before.replace(*edit))
+    doc = json.loads(run("diff", "a.yaml", "b.yaml", "-f", "json").output)
+    [item] = [o for o in doc["objects"] if o["status"] == "changed"]
+    assert item["rollout"] == rollout
+    assert [c["path"] for c in item["immutable"]] == immutable
+
+
+def test_stdin_side_and_usage_errors(work):
+    stdin = (work / "old" / "frontend.yaml").read_text()
+    result = CliRunner().invoke(cli, ["diff", "-", "new", "-f", "json"], input=stdin)
+    front = _objects(json.loads(result.output))[("Deployment", "frontend")]
+    assert front["status"] == "changed" and front["path"] == "new/frontend.yaml"
+    assert run("diff", "-", "-").exit_code == 2
+    assert run("diff", "git:a", "git:b").exit_code == 2
