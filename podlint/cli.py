@@ -1,4 +1,4 @@
-"""Command line: lint, explain, graph, rules, rule.
+"""Command line: lint, diff, explain, graph, rules, rule.
 
 Only click and the standard library are imported at module level, so that
 `podlint --version` and `--help` stay at interpreter speed; everything else is
@@ -155,6 +155,7 @@ def cli() -> None:
     Examples:
       podlint lint k8s/                      lint every .yaml/.yml/.json below k8s/
       helm template . | podlint lint -       lint rendered manifests from stdin
+      podlint diff git:origin/main k8s/      what a change does: rollouts, immutable fields, findings
       podlint explain deploy.yaml            the predicted startup and shutdown timeline
       podlint rule PL302                     one rule's documentation
     """
