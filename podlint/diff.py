@@ -284,14 +284,17 @@ def load_side(label: str, paths, settings: Settings, jobs: int | None = None,
             objects[state.key] = state
         owned.extend((finding, None if owner is None else part.objects[owner].key)
                      for finding, owner in zip(part.result.findings, part.owners))
-    kept = {id(f) for f in settle([f for f, _ in owned], summary)}
     findings, errors = [], []
     from dataclasses import replace
 
     from podlint.finding import Location
-    for finding, owner in owned:
-        if id(finding) not in kept:
+    for raw, owner in owned:
+        # settled one by one: a finding resting on another object comes back
+        # rewritten (naming that object), so it cannot be matched by identity
+        settled = settle([raw], summary) if raw.condition is not None else [raw]
+        if not settled:
             continue
+        finding = settled[0]
         if display is not None:
             location = finding.location
             finding = replace(finding, location=Location(display(location.path), location.line,
@@ -469,6 +472,37 @@ def _metric_rows(old: dict, new: dict, rolling: bool) -> list[dict]:
     return rows
 
 
+def _pod_labels(state: ObjectState) -> dict:
+    if state.template_path is None:
+        return {}
+    template = _get(state.data, state.template_path) if state.template_path else state.data
+    labels = _get(template, "metadata.labels") if isinstance(template, dict) else None
+    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+
+
+def selecting_services(side: Side, state: ObjectState) -> list[str] | None:
+    """Names of the side's Services whose selector matches the workload's pod
+    labels, in the same namespace (or either namespace-less), sorted; None for
+    an object without pods. A change that leaves a served workload with no
+    Service (labels edited, selector edited) takes it out of traffic, however
+    clean its findings look."""
+    if state.template_path is None:
+        return None
+    labels = _pod_labels(state)
+    names = []
+    for other in side.objects.values():
+        if other.kind != "Service":
+            continue
+        if state.namespace and other.namespace and state.namespace != other.namespace:
+            continue
+        selector = _get(other.data, "spec.selector")
+        if not isinstance(selector, dict) or not selector:
+            continue
+        if all(labels.get(str(k)) == str(v) for k, v in selector.items()):
+            names.append(other.name or "<unnamed>")
+    return sorted(set(names))
+
+
 def compare(old: Side, new: Side, fail_on: str = "warning") -> DiffResult:
     keys = sorted(set(old.objects) | set(new.objects))
     by_owner_old = _group(old.findings)
@@ -504,6 +538,10 @@ def compare(old: Side, new: Side, fail_on: str = "warning") -> DiffResult:
                                 f"field{'s' if count != 1 else ''} changed")
             rolling = bool(item.rollout) and item.rollout.startswith("yes")
             item.metrics = _metric_rows(a.metrics, b.metrics, rolling)
+            before, after = selecting_services(old, a), selecting_services(new, b)
+            if before is not None and after is not None and before != after:
+                item.metrics.append({"metric": "services", "old": before, "new": after,
+                                     "changed": True})
         item.introduced, item.fixed = _match(by_owner_old.get(key, []), by_owner_new.get(key, []))
         diffs.append(item)
     # Findings outside any object (a file that does not parse) belong to no row.

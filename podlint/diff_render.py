@@ -36,6 +36,8 @@ def metric_label(name: str) -> str:
         return "grace period"
     if name == "rollout":
         return "rollout"
+    if name == "services":
+        return "selected by Services"
     kind, _, container = name.partition(":")
     label = {"pre_stop": "preStop", "liveness_restart": "liveness restart"}.get(kind, kind)
     return f"{label} ({container})" if container else label
@@ -48,6 +50,8 @@ def metric_value(name: str, value: Any) -> str:
                 "rollout": "-"}.get(kind, "none")
     if name == "grace":
         return f"{fmt_time(value)} s"
+    if name == "services" and isinstance(value, list):
+        return ", ".join(value) if value else "none (no traffic)"
     if name == "rollout" and isinstance(value, dict):
         parts = []
         if value.get("strategy"):

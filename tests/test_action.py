@@ -20,7 +20,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from tests.helpers import ROOT
-from tests.test_fingerprint import DEPLOY
+from tests.test_fingerprint import DEPLOY, SERVICE
 
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
 BIN = os.path.dirname(sys.executable)
@@ -104,7 +104,9 @@ def gh(tmp_path):
 def test_lint_writes_annotations_sarif_and_outputs(gh):
     work, env = gh
     (work / "d.yaml").write_text(DEPLOY)
-    done = run_step(steps()["podlint"], {"paths": "d.yaml", "sarif-file": "podlint.sarif"}, work, env)
+    (work / "s.yaml").write_text(SERVICE)
+    done = run_step(steps()["podlint"], {"paths": "d.yaml s.yaml", "sarif-file": "podlint.sarif"},
+                    work, env)
     assert done.returncode == 1, done.stderr
     assert "::warning file=d.yaml,line=13" in done.stdout
     out = outputs(work.parent / "output")
@@ -114,7 +116,7 @@ def test_lint_writes_annotations_sarif_and_outputs(gh):
     assert json.loads(open(out["report"]).read())["summary"]["findings"] == 4
     # fail: false lets a later step decide
     (work.parent / "output").write_text("")
-    done = run_step(steps()["podlint"], {"paths": "d.yaml", "fail": "false"}, work, env)
+    done = run_step(steps()["podlint"], {"paths": "d.yaml s.yaml", "fail": "false"}, work, env)
     assert done.returncode == 0 and outputs(work.parent / "output")["exit-code"] == "1"
 
 

@@ -39,7 +39,7 @@ def test_json_names_rollout_fields_immutables_timeline_and_findings(work):
     assert result.exit_code == 0, result.output     # the only new finding is info
     doc = json.loads(result.output)
     assert doc["summary"] == {"added": 0, "removed": 0, "changed": 2, "unchanged": 4,
-                              "introduced": 1, "fixed": 0, "rollouts": 1, "immutable": 1}
+                              "introduced": 1, "fixed": 2, "rollouts": 1, "immutable": 1}
     objects = _objects(doc)
     front = objects[("Deployment", "frontend")]
     assert front["rollout"] == "yes (3 pod template fields changed)"
@@ -59,6 +59,11 @@ def test_json_names_rollout_fields_immutables_timeline_and_findings(work):
         "spec.selector.matchLabels.app",
         "spec.volumeClaimTemplates[0].spec.resources.requests.storage"]
     assert "the apply is rejected" in web["immutable_note"]
+    # the new labels leave the StatefulSet without its Service: no traffic, and the
+    # Service-based findings on it go away (fixed), which the report must not hide
+    services = [row for row in web["timeline"] if row["metric"] == "services"]
+    assert services == [{"metric": "services", "old": ["nginx"], "new": [], "changed": True}]
+    assert sorted(f["code"] for f in web["fixed"]) == ["PL201", "PL301"]
 
 
 def test_fixed_findings_and_fail_on(work):

@@ -25,6 +25,15 @@ spec:
           ports: [{containerPort: 80}]
           livenessProbe: {httpGet: {path: /, port: 80}, timeoutSeconds: 5, periodSeconds: 2}
 """
+# Selects the Deployment's pods: with it in scope the pod serves traffic (PL201, PL301).
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
+"""
 OTHER = """\
 apiVersion: v1
 kind: ConfigMap
@@ -40,7 +49,7 @@ def _prints(text: str, path: str = "a.yaml") -> dict[str, str]:
 def test_field_paths_name_containers_and_keys():
     paths = {(f.code, f.field_path) for f in lint_text(DEPLOY)}
     assert ("PL204", "spec.template.spec.containers[name=app].livenessProbe.timeoutSeconds") in paths
-    assert ("PL301", "spec.template.spec.containers[name=app].name") in paths
+    assert ("PL401", "spec.template.spec.containers[name=app].name") in paths
 
 
 def test_fingerprint_survives_moved_lines_reordered_documents_and_renamed_files():
