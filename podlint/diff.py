@@ -127,6 +127,7 @@ class ObjectState:
     metrics: dict[str, Any] = field(default_factory=dict)   # name -> plain value (JSON)
     strategy: str | None = None
     occurrence: int = 1             # the Nth object of a side with this kind/namespace/name
+    pod_key: Any = None             # crossfile.object_key of a pod-carrying document
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -154,6 +155,7 @@ class Side:
     objects: dict[tuple, ObjectState]
     findings: list[tuple[Finding, tuple | None]]
     errors: list[Finding]
+    summary: Any = None             # the merged crossfile.Summary (application scopes)
 
 
 def _bounds_dict(earliest, latest, never=False) -> dict:
@@ -207,6 +209,7 @@ def _strategy(kind: str, data: Any) -> str | None:
 def load_side_file(source, settings: Settings, plan) -> SideFile:
     """Load, lint and model one file (run.map_files calls it, maybe in a worker)."""
     from podlint.assumptions import resolve_assumptions
+    from podlint.crossfile import object_key
     from podlint.engine import lint_loaded
     from podlint.loader import load_source
     from podlint.model import model_document
@@ -231,6 +234,7 @@ def load_side_file(source, settings: Settings, plan) -> SideFile:
                 timeline = build_timeline(pod, resolve_assumptions(settings, workload),
                                           settings.kubernetes_version)
                 state.template_path = workload.template_path
+                state.pod_key = object_key(document)
                 state.metrics = workload_metrics(workload, pod, timeline)
                 state.strategy = _strategy(kind, state.data)
         except Exception:       # modelling problems are lint's business (PL002/PL000)
@@ -305,7 +309,7 @@ def load_side(label: str, paths, settings: Settings, jobs: int | None = None,
     from podlint.run import finding_sort_key
     findings.sort(key=lambda pair: finding_sort_key(pair[0]))
     errors.sort(key=finding_sort_key)
-    return Side(label, objects, findings, errors)
+    return Side(label, objects, findings, errors, summary)
 
 
 # ----------------------------------------------------------------------------- comparing
@@ -472,35 +476,19 @@ def _metric_rows(old: dict, new: dict, rolling: bool) -> list[dict]:
     return rows
 
 
-def _pod_labels(state: ObjectState) -> dict:
-    if state.template_path is None:
-        return {}
-    template = _get(state.data, state.template_path) if state.template_path else state.data
-    labels = _get(template, "metadata.labels") if isinstance(template, dict) else None
-    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
-
-
 def selecting_services(side: Side, state: ObjectState) -> list[str] | None:
-    """Names of the side's Services whose selector matches the workload's pod
-    labels, in the same namespace (or either namespace-less), sorted; None for
-    an object without pods. A change that leaves a served workload with no
-    Service (labels edited, selector edited) takes it out of traffic, however
+    """Names of the Services in the workload's application scope (design.md 7:
+    namespace, folder or kustomization, stream) that select its pods, sorted;
+    None for an object without pods. A change that leaves a served workload with
+    no Service (labels edited, selector edited) takes it out of traffic, however
     clean its findings look."""
-    if state.template_path is None:
+    if state.pod_key is None or side.summary is None:
         return None
-    labels = _pod_labels(state)
-    names = []
-    for other in side.objects.values():
-        if other.kind != "Service":
-            continue
-        if state.namespace and other.namespace and state.namespace != other.namespace:
-            continue
-        selector = _get(other.data, "spec.selector")
-        if not isinstance(selector, dict) or not selector:
-            continue
-        if all(labels.get(str(k)) == str(v) for k, v in selector.items()):
-            names.append(other.name or "<unnamed>")
-    return sorted(set(names))
+    pod = side.summary.pods.get(state.pod_key)
+    if pod is None:
+        return None
+    return sorted({service.name or "<unnamed>"
+                   for service in side.summary.index.services_selecting(pod)})
 
 
 def compare(old: Side, new: Side, fail_on: str = "warning") -> DiffResult:

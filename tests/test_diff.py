@@ -305,3 +305,21 @@ def test_stdin_side_and_usage_errors(work):
     assert front["status"] == "changed" and front["path"] == "new/frontend.yaml"
     assert run("diff", "-", "-").exit_code == 2
     assert run("diff", "git:a", "git:b").exit_code == 2
+
+
+def test_services_are_counted_only_in_the_workloads_scope(work):
+    # A Service selecting app: web-nginx in another folder is another application:
+    # it does not give the relabelled StatefulSet its traffic back.
+    (work / "new" / "elsewhere").mkdir()
+    (work / "new" / "elsewhere" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n"
+        "  selector: {app: web-nginx}\n  ports: [{port: 80}]\n")
+    doc = json.loads(run("diff", "old", "new", "-f", "json").output)
+    web = _objects(doc)[("StatefulSet", "web")]
+    assert [r["new"] for r in web["timeline"] if r["metric"] == "services"] == [[]]
+    # in the StatefulSet's own file (which bundles its Service: a closed stream), it does
+    with open(work / "new" / "web-statefulset.yaml", "a") as handle:
+        handle.write("---\n" + (work / "new" / "elsewhere" / "svc.yaml").read_text())
+    doc = json.loads(run("diff", "old", "new", "-f", "json").output)
+    web = _objects(doc)[("StatefulSet", "web")]
+    assert [r["new"] for r in web["timeline"] if r["metric"] == "services"] == [["other"]]
