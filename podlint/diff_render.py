@@ -35,7 +35,7 @@ def metric_label(name: str) -> str:
     if name == "grace":
         return "grace period"
     if name == "rollout":
-        return "rollout"
+        return "predicted rollout"
     if name == "services":
         return "selected by Services"
     kind, _, container = name.partition(":")

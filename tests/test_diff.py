@@ -323,3 +323,37 @@ def test_services_are_counted_only_in_the_workloads_scope(work):
     doc = json.loads(run("diff", "old", "new", "-f", "json").output)
     web = _objects(doc)[("StatefulSet", "web")]
     assert [r["new"] for r in web["timeline"] if r["metric"] == "services"] == [["other"]]
+
+
+def test_rollout_model_is_used_when_present(work, monkeypatch):
+    """podlint.rollout (issue 11) is not on main yet: a stand-in with its interface
+    (`rollout_for(workload, timeline)` -> object with `to_dict()`) shows the diff
+    reads waves, capacity floor and duration from it, and survives it failing."""
+    import sys
+    import types
+
+    module = types.ModuleType("podlint.rollout")
+
+    class Rollout:
+        def __init__(self, grace):
+            self.grace = grace
+
+        def to_dict(self):
+            return {"strategy": "RollingUpdate", "waves": 1, "min_available": 0,
+                    "duration_earliest": 10 + self.grace, "duration_latest": None, "steps": []}
+
+    def rollout_for(workload, timeline):
+        if workload.kind == "StatefulSet":
+            raise RuntimeError("model failure")
+        return Rollout(timeline.grace)
+
+    module.rollout_for = rollout_for
+    monkeypatch.setitem(sys.modules, "podlint.rollout", module)
+    doc = json.loads(run("diff", "old", "new", "-f", "json", "--jobs", "1").output)
+    rows = {r["metric"]: r for r in _objects(doc)[("Deployment", "frontend")]["timeline"]}
+    assert rows["rollout"]["old"] == {"strategy": "RollingUpdate", "waves": 1, "min_available": 0,
+                                      "duration_earliest": 40, "duration_latest": None}
+    assert rows["rollout"]["new"]["duration_earliest"] == 70
+    text = run("diff", "old", "new", "--jobs", "1").output
+    assert ("  predicted rollout: RollingUpdate, 1 wave, min available 0, 40 s or later -> "
+            "RollingUpdate, 1 wave, min available 0, 70 s or later\n") in text
