@@ -64,6 +64,16 @@ class HelmSources:
         return self.separators[at] - 1 if at < len(self.separators) else len(self.lines)
 
 
+def _helm_path(text: str) -> bool:
+    """What helm prints: CHART/templates/..., CHART/charts/SUB/..., CHART/crds/...
+    (not a URL or prose that happens to follow `# Source:`, as in hand-written
+    manifests crediting where they came from)."""
+    parts = text.split("/")
+    return (len(parts) >= 3 and "://" not in text and not text.startswith("/")
+            and parts[1] in ("templates", "charts", "crds") and ".." not in parts
+            and " " not in text)
+
+
 def scan(text: str) -> HelmSources | None:
     if "# Source: " not in text:
         return None
@@ -72,7 +82,7 @@ def scan(text: str) -> HelmSources | None:
     for number, line in enumerate(lines, start=1):
         if line.startswith("# Source: "):
             match = _SOURCE.match(line)
-            if match:
+            if match and _helm_path(match.group(1)):
                 sources.append((number, match.group(1)))
         elif line.startswith("---") and _SEPARATOR.match(line):
             separators.append(number)

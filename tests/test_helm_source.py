@@ -142,3 +142,11 @@ def test_a_rendered_file_whose_chart_is_elsewhere_keeps_its_lines(tmp_path, monk
     monkeypatch.chdir(HELM)
     found = _findings(CliRunner().invoke(cli, ["lint", str(tmp_path / "rendered.yaml"), "-f", "json"]).output)
     assert ("PL204", "shop/templates/deployment.yaml", 25) in {(c, p, l) for c, p, l, _ in found}
+
+
+def test_a_source_comment_that_is_not_a_helm_path_is_ignored():
+    # checkov's tests__kubernetes__checks__example_AllowedCapabilities__cassandra-FAILED.yaml
+    # credits its origin with "# Source: https://kubernetes.io/docs/..." before a Service.
+    assert scan("# Source: https://kubernetes.io/docs/tutorials/cassandra/\napiVersion: v1\n") is None
+    assert scan("# Source: my notes\n") is None
+    assert scan("---\n# Source: shop/crds/crd.yaml\n").sources == ((2, "shop/crds/crd.yaml"),)
