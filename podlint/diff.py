@@ -166,6 +166,7 @@ def workload_metrics(workload, pod, timeline) -> dict[str, Any]:
     """The numbers the diff compares, from the same timeline explain prints."""
     metrics: dict[str, Any] = {
         "ready": timeline.ready.to_dict(),
+        "stop": _stop_bounds(timeline),
         "grace": timeline.grace,
     }
     for name in sorted(timeline.containers):
@@ -181,6 +182,18 @@ def workload_metrics(workload, pod, timeline) -> dict[str, Any]:
     if rollout:
         metrics["rollout"] = rollout
     return metrics
+
+
+def _stop_bounds(timeline) -> dict:
+    """When the pod is gone after deletion: from the last stop signal (after the
+    preStop hooks) at the earliest to the last SIGKILL deadline at the latest."""
+    signals = [e for e in timeline.shutdown if e.event in ("stop-signal", "sidecar-stop-signal")]
+    kills = [e for e in timeline.shutdown if e.event == "sigkill-deadline"]
+    earliest = max((e.earliest for e in signals), default=0)
+    latest = None
+    if kills and all(e.latest is not None for e in kills):
+        latest = max(e.latest for e in kills)
+    return {"earliest": earliest, "latest": latest}
 
 
 def _rollout(workload, timeline) -> dict | None:
@@ -463,8 +476,8 @@ def _immutable(kind: str, old: Any, new: Any) -> tuple[list[Change], str | None]
 
 
 # Shown for every rollout even when they stay the same: without podlint.rollout
-# they are what each wave of the rollout waits for (a new pod Ready, an old one stopped).
-ALWAYS_SHOWN = ("ready", "grace", "rollout")
+# they are what each wave of the rollout waits for (a new pod Ready, an old one gone).
+ALWAYS_SHOWN = ("ready", "stop", "rollout")
 
 
 def _metric_rows(old: dict, new: dict, rolling: bool) -> list[dict]:

@@ -32,6 +32,8 @@ def render(fmt: str, result, out: TextIO) -> None:
 def metric_label(name: str) -> str:
     if name == "ready":
         return "pod Ready"
+    if name == "stop":
+        return "pod gone after deletion"
     if name == "grace":
         return "grace period"
     if name == "rollout":

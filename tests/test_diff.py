@@ -110,6 +110,7 @@ def test_markdown_and_step_summary(work, monkeypatch):
     assert "<details><summary>Pod template changes (3)</summary>" in result.output
     assert "| grace period | 30 s | **60 s** |" in result.output
     assert "| pod Ready | 10 s or later | 10 s or later |" in result.output
+    assert "| pod gone after deletion | 0-30 s | **0-60 s** |" in result.output
     assert summary.read_text() == result.output
     # without --step-summary nothing is appended
     run("diff", "old", "new", "-f", "markdown")
