@@ -85,14 +85,17 @@ class Materialized:
                              for p in text.split("/"))
                 if explicit or (text.lower().endswith(MANIFEST_SUFFIXES) and not hidden):
                     files.append(text)
+            # Each file is named to the run (not the folder): an absolute PATH or one
+            # with ../ maps onto the names git printed, relative to the working folder.
+            # A path REF does not have adds nothing: every object in it is added.
             for text in files:
                 blob = _git(["show", "--end-of-options", f"{self.ref}:./{text}"], cwd)
                 target = os.path.join(self.root, _safe(text))
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as out:
                     out.write(blob)
-            if files:       # a path REF does not have: every object in it is added
-                self.paths.append(os.path.join(self.root, _safe(path)))
+                if target not in self.paths:
+                    self.paths.append(target)
 
     def display(self, path: str) -> str:
         """A materialized path shown as the working tree's relative path."""

@@ -358,3 +358,11 @@ def test_rollout_model_is_used_when_present(work, monkeypatch):
     text = run("diff", "old", "new", "--jobs", "1").output
     assert ("  predicted rollout: RollingUpdate, 1 wave, min available 0, 40 s or later -> "
             "RollingUpdate, 1 wave, min available 0, 70 s or later\n") in text
+
+
+def test_git_ref_with_an_absolute_path(repo):
+    result = run("diff", "git:main", str(repo / "k8s"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    front = _objects(json.loads(result.output))[("Deployment", "frontend")]
+    assert front["status"] == "changed"
+    assert front["rollout"] == "yes (3 pod template fields changed)"
