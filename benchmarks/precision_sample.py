@@ -36,12 +36,20 @@ count for any workload. The output states this definition, the total, and for
 each rule how many workloads it alone would make fail and how many fail only
 because of it.
 
+`--patterns` sorts the findings of the rules where a review found noise or false
+findings into the patterns it found (control-plane static Pods, idle or image-less
+containers, cluster dumps, equal probe timeout and period, undeclared numeric ports,
+and for PL201/PL301 where the Service the message names sits: same file, same
+original folder, same repository), reading the manifests itself so that a rule change
+cannot move its own yardstick.
+
 Usage:
     python benchmarks/precision_sample.py --corpus ../shared/corpus --seed 20261202 -n 105 \\
         -o /tmp/sample.md
     python benchmarks/precision_sample.py --corpus ../shared/corpus --seed 20261202 -n 105 \\
         --verdicts verdicts.tsv -o /tmp/tables.md
     python benchmarks/precision_sample.py --corpus ../shared/corpus --fail-share
+    python benchmarks/precision_sample.py --corpus ../shared/corpus --patterns
 """
 from __future__ import annotations
 
@@ -372,6 +380,17 @@ def idle_container(container: dict) -> bool:
     return not words and bool(re.search(r"(^|/)pause(:|@|$)|^scratch$", image))
 
 
+def cluster_dump(obj: dict) -> bool:
+    """An object read back from a cluster (`kubectl get -o yaml`): it carries `status`, or
+    the API server's resourceVersion or uid. Nobody edits these by hand."""
+    metadata = as_dict(obj.get("metadata"))
+    return "status" in obj or "resourceVersion" in metadata or "uid" in metadata
+
+
+# PL201/PL301 name every Service a finding rests on: `Service "front" (path:line)`.
+NAMED_SERVICE = re.compile(r'Service "[^"]*" \(([^()]+?):\d+\)')
+
+
 def finding_pattern(finding: dict, obj: dict | None, services: list, corpus: str) -> str:
     code, message = finding["code"], finding.get("message") or ""
     if obj is None:
@@ -389,37 +408,61 @@ def finding_pattern(finding: dict, obj: dict | None, services: list, corpus: str
     if container is not None and idle_container(container) and code in (
             "PL201", "PL202", "PL301", "PL304", "PL401"):
         return "idle container (sleep, pause, scratch)"
+    if container is not None and not container.get("image") and code in ("PL202", "PL401"):
+        return "container without image (a fragment: nothing runs)"
     if code == "PL304" and containers and all(idle_container(c) for c in containers):
         return "idle container (sleep, pause, scratch)"
-    if code == "PL207" and finding["severity"] == "warning":
-        return "numeric port not declared"
+    if code in ("PL202", "PL401") and cluster_dump(obj):
+        return "cluster dump (status, resourceVersion or uid)"
+    if code == "PL207" and finding["severity"] != "error":
+        return ("numeric port declared by another container of the pod"
+                if "declares it" in message else "numeric port not declared")
+    if code == "PL204":
+        numbers = re.search(r"timeoutSeconds (\d+) and periodSeconds (\d+)", message)
+        if numbers:
+            return ("timeout equal to period" if numbers.group(1) == numbers.group(2)
+                    else "timeout above period")
     if code == "PL401" and container is not None and container.get("terminationMessagePolicy") == "File":
         return "explicit terminationMessagePolicy File (often a cluster dump)"
     if code in ("PL201", "PL301"):
-        via = "selected by a Service" if "selected by a Service" in message else "declared port"
+        named = [path for path in NAMED_SERVICE.findall(message)]
+        if named:
+            # podlint names the Services it relates (since application scope); where the
+            # closest one sits, in the corpus's original folders, shows what scope kept
+            closest = min(service_level(path, finding["path"], corpus) for path in named)
+            via = f"receives traffic from a Service named in the {SERVICE_LEVELS[closest]}"
+        elif "selected by a Service" in message:  # the message of podlint before scope
+            via = "selected by a Service"
+        else:
+            via = "declared port"
         return f"{via}; nearest matching Service: {nearest_service(finding, metadata, labels, services, corpus)}"
     return "other"
 
 
+SERVICE_LEVELS = ["same file", "same folder", "same repository", "other repository", "none"]
+
+
+def service_level(path: str, pod_path: str, corpus: str) -> int:
+    """0 same file, 1 same original folder, 2 same repository, 3 another repository."""
+    if os.path.abspath(path) == os.path.abspath(pod_path):
+        return 0
+    if scope_key(path, corpus) == scope_key(pod_path, corpus):
+        return 1
+    if scope_key(path, corpus)[0] == scope_key(pod_path, corpus)[0]:
+        return 2
+    return 3
+
+
 def nearest_service(finding: dict, metadata: dict, labels: dict, services: list, corpus: str) -> str:
     namespace = metadata.get("namespace") or None
-    rank = ["same file", "same folder", "same repository", "other repository", "none"]
-    best = len(rank) - 1
+    best = len(SERVICE_LEVELS) - 1
     for path, service_namespace, selector in services:
         if (service_namespace or None) != namespace:
             continue
         if not all(labels.get(key) == value for key, value in selector.items()):
             continue
-        if path == finding["path"]:
-            level = 0
-        elif scope_key(path, corpus) == scope_key(finding["path"], corpus):
-            level = 1
-        elif scope_key(path, corpus)[0] == scope_key(finding["path"], corpus)[0]:
-            level = 2
-        else:
-            level = 3
-        best = min(best, level)
-    return rank[best]
+        best = min(best, service_level(path, finding["path"], corpus))
+    return SERVICE_LEVELS[best]
 
 
 def patterns(findings: list[dict], corpus: str) -> str:

@@ -145,8 +145,8 @@ spec:
         image: nginx:1.25
         ports: [{containerPort: 80}]
 """, encoding="utf-8")
-    # In the same (flattened) folder: a Service of another repository no longer relates
-    # (application scope, podlint/scope.py), so PL201 would not fire at all.
+    # The Service in the same original folder ("manifests") sends web its traffic: podlint
+    # names it in PL201/PL301 ("receives traffic from Service "web" (path:line)").
     (corpus / "repo-a" / "manifests__svc.yaml").write_text("""\
 apiVersion: v1
 kind: Service
@@ -155,6 +155,31 @@ metadata:
 spec:
   selector: {app: web}
   ports: [{port: 80}]
+""", encoding="utf-8")
+    # read back from a cluster (status, resourceVersion), with a tcpSocket liveness probe
+    # whose timeout equals its period: PL401's and PL204's patterns of the "after" review
+    (corpus / "repo-a" / "testdata__dump.yaml").write_text("""\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: dump
+  resourceVersion: "1208550"
+spec:
+  selector:
+    matchLabels: {app: dump}
+  template:
+    metadata:
+      labels: {app: dump}
+    spec:
+      containers:
+      - name: db
+        image: redis:7.2
+        livenessProbe:
+          tcpSocket: {port: 6379}
+          periodSeconds: 5
+          timeoutSeconds: 5
+status:
+  replicas: 1
 """, encoding="utf-8")
     # podlint no longer reports PL505 on static Pods or PL202 on `sleep infinity` (issue 10);
     # the findings an older podlint gave are added to a real run's output, so the test
@@ -181,5 +206,12 @@ spec:
             for line in result.stdout.splitlines() if line.startswith("| PL")}
     assert ("PL505", "warning", "control-plane static Pod (kube-system)") in rows
     assert ("PL202", "info", "idle container (sleep, pause, scratch)") in rows
-    assert [key for key in rows if key[0] == "PL201"] == [
-        ("PL201", "warning", "declared port; nearest matching Service: same folder")]
+    # PL201/PL301 messages name the Service ("receives traffic from ..."); the pattern says
+    # where the closest named one sits, beside the nearest Service found independently
+    assert [key for key in rows if key[0] in ("PL201", "PL301")] == [
+        ("PL201", "warning", "receives traffic from a Service named in the same folder; "
+                             "nearest matching Service: same folder"),
+        ("PL301", "warning", "receives traffic from a Service named in the same folder; "
+                             "nearest matching Service: same folder")]
+    assert ("PL204", "warning", "timeout equal to period") in rows
+    assert ("PL401", "info", "cluster dump (status, resourceVersion or uid)") in rows
