@@ -1,0 +1,396 @@
+"""How a rollout proceeds, one level above the pod: the controllers' arithmetic.
+
+The pod timeline says when one new pod can be Ready and how long an old one
+takes to stop. A rollout is those two durations multiplied by how the
+controller batches pods, and the batching is plain integer arithmetic in the
+controllers' code. This module reproduces that arithmetic and steps it, so
+`podlint explain` can say how many times a rollout waits, how long it may take,
+how few pods stay available and which wait can outlast the progress deadline.
+
+Everything here is a pure function of numbers: the caller (explain, the PL6xx
+rules) reads the spec and the pod timeline and passes them in. Every formula
+names the function of kubernetes/kubernetes it follows; docs/rollout.md lists
+them with worked examples that the test suite executes.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from podlint.timeline import Bounds
+
+DEPLOYMENT_KINDS = frozenset({"Deployment"})
+ROLLOUT_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
+DEFAULT_PROGRESS_DEADLINE = 600                 # apps/v1 SetDefaults_Deployment
+STATEFULSET_MIN_READY_SINCE = (1, 25)           # StatefulSetMinReadySeconds GA (beta 1.23)
+STATEFULSET_MAX_UNAVAILABLE_SINCE = (1, 35)     # MaxUnavailableStatefulSet beta, on (alpha 1.24)
+MAX_STEPS = 200                                 # a rollout of 10,000 pods stays a short list
+
+_PERCENT = re.compile(r"^(\d+)%$")
+
+
+class RolloutError(ValueError):
+    """A strategy value the controller would reject (the API rejects it first)."""
+
+
+def scaled_value(value: int | str | None, total: int, round_up: bool) -> int | None:
+    """intstr.GetScaledValueFromIntOrPercent: an integer as is, "N%" of `total`
+    rounded up or down. None when the value is neither (the API rejects it)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    match = _PERCENT.match(str(value).strip())
+    if not match:                   # "5" is a string, not a number: the API rejects it
+        return None
+    scaled = int(match.group(1)) * total / 100
+    return math.ceil(scaled) if round_up else math.floor(scaled)
+
+
+def resolve_fenceposts(max_surge, max_unavailable, desired: int) -> tuple[int, int]:
+    """deployment_util.go ResolveFenceposts: surge rounds up, unavailable rounds
+    down, and both 0 would deadlock the rollout, so unavailable becomes 1."""
+    surge = scaled_value(0 if max_surge is None else max_surge, desired, True)
+    unavailable = scaled_value(0 if max_unavailable is None else max_unavailable, desired, False)
+    if surge is None or unavailable is None:
+        raise RolloutError("maxSurge and maxUnavailable must be integers or percentages")
+    if surge == 0 and unavailable == 0:
+        unavailable = 1
+    return surge, unavailable
+
+
+def deployment_fenceposts(max_surge, max_unavailable, replicas: int) -> tuple[int, int]:
+    """deployment_util.go MaxSurge and MaxUnavailable: the fenceposts, with
+    unavailable capped at replicas and both 0 for a Deployment of 0 replicas."""
+    surge, unavailable = resolve_fenceposts(max_surge, max_unavailable, replicas)
+    if replicas == 0:
+        return surge, 0
+    return surge, min(unavailable, replicas)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The pods after the controller has done all it can before its next wait."""
+    wave: int               # how many waits came before this step
+    time: Bounds
+    old: int                # old pods the controller keeps (terminating ones not counted)
+    new: int
+    available: int          # old pods (all available) plus new pods that became available
+
+    def to_dict(self) -> dict:
+        return {"wave": self.wave, "time": self.time.to_dict(), "old": self.old,
+                "new": self.new, "available": self.available}
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """Field names follow design.md section 8 (explain's JSON `rollout` object)."""
+    strategy: str                          # RollingUpdate, Recreate, OnDelete
+    replicas: int | None                   # a DaemonSet's is the assumed node count, else None
+    max_surge: int | None
+    max_unavailable: int | None
+    max_pods: int | None
+    min_available: int | None
+    waves: int | None
+    pod_ready: Bounds                      # one new pod available: Ready + minReadySeconds
+    pod_stop: Bounds                       # one old pod gone after its deletion
+    duration: Bounds | None                # None: no automatic rollout (OnDelete) or unknown count
+    progress_deadline: int | None
+    steps: tuple[Step, ...] = ()
+    stall: str | None = None               # the wait that can outlast the progress deadline
+    stall_certain: bool = False            # every run exceeds it (not just the slow end)
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        return {
+            "strategy": self.strategy, "replicas": self.replicas,
+            "max_surge": self.max_surge, "max_unavailable": self.max_unavailable,
+            "max_pods": self.max_pods, "min_available": self.min_available, "waves": self.waves,
+            "pod_ready": self.pod_ready.to_dict(), "pod_stop": self.pod_stop.to_dict(),
+            "duration_earliest": None if self.duration is None else self.duration.to_dict()["earliest"],
+            "duration_latest": None if self.duration is None else self.duration.to_dict()["latest"],
+            "progress_deadline": self.progress_deadline,
+            "steps": [s.to_dict() for s in self.steps],
+            "stall": self.stall, "notes": list(self.notes),
+        }
+
+
+def times(bounds: Bounds, count: int) -> Bounds:
+    """`count` waits of `bounds` one after another."""
+    latest = None if bounds.latest is None else bounds.latest * count
+    return Bounds(bounds.earliest * count, latest)
+
+
+# ----------------------------------------------------------------------------- Deployment
+
+def new_rs_new_replicas(replicas: int, surge: int, old: int, new: int) -> int:
+    """deployment_util.go NewRSNewReplicas (RollingUpdate): scale the new
+    ReplicaSet up while all pods stay within replicas + maxSurge, never past
+    replicas. (reconcileNewReplicaSet scales a new set above replicas down.)"""
+    if new >= replicas:
+        return replicas
+    max_total = replicas + surge
+    if old + new >= max_total:
+        return new
+    return new + min(max_total - old - new, replicas - new)
+
+
+def scale_down_old_for_rolling_update(replicas: int, unavailable: int, old: int,
+                                      available: int) -> int:
+    """rolling.go scaleDownOldReplicaSetsForRollingUpdate: how many old pods go,
+    keeping replicas - maxUnavailable available pods (old and new)."""
+    min_available = replicas - unavailable
+    if available <= min_available:
+        return 0
+    return min(old, available - min_available)
+
+
+def reconcile_old_replica_sets(replicas: int, unavailable: int, old: int, new: int,
+                               old_available: int, new_available: int) -> int:
+    """rolling.go reconcileOldReplicaSets: the old pods kept. Scale-down is allowed
+    only while allPods - minAvailable - newUnavailable > 0; unhealthy old pods
+    go first (cleanupUnhealthyReplicas), then available ones."""
+    if old == 0:
+        return 0
+    min_available = replicas - unavailable
+    max_scaled_down = old + new - min_available - (new - new_available)
+    if max_scaled_down <= 0:
+        return old
+    cleanup = min(max_scaled_down, old - old_available)
+    old -= cleanup
+    return old - scale_down_old_for_rolling_update(replicas, unavailable, old,
+                                                   old_available + new_available)
+
+
+def step_rolling_update(replicas: int, surge: int, unavailable: int) -> list[tuple[int, int, int]]:
+    """The Deployment controller's loop, one entry (old, new, available) per wait.
+
+    Between waits the controller repeats rolling.go rolloutRolling (scale the new
+    ReplicaSet up, else the old ones down) until nothing changes; a wait lets
+    every created new pod become available. Old pods are all available at the
+    start; terminating pods are not counted, as the ReplicaSet status does not
+    count them.
+    """
+    old, new, new_available = replicas, 0, 0
+    states = []
+    for _ in range(replicas + 2):
+        while True:
+            scaled = new_rs_new_replicas(replicas, surge, old, new)
+            if scaled != new:
+                new = scaled
+                continue
+            kept = reconcile_old_replica_sets(replicas, unavailable, old, new, old, new_available)
+            if kept != old:
+                old = kept
+                continue
+            break
+        states.append((old, new, old + new_available))
+        if old == 0 and new_available == replicas:
+            return states
+        if new_available == new:            # nothing to wait for: the rollout cannot move
+            return states
+        new_available = new
+    return states
+
+
+def deployment_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, *,
+                       legacy_defaults: bool = False) -> Rollout:
+    """A Deployment's rollout from its spec and the pod timeline's bounds.
+
+    pod_ready is one new pod's Ready; minReadySeconds is added here (a pod counts
+    as available only after staying Ready that long, deployment_util.go
+    IsPodAvailable). legacy_defaults: extensions/v1beta1 had no progress deadline
+    and 1/1 surge/unavailable (lifecycle-semantics.md 6).
+    """
+    replicas = _int(spec.get("replicas"), 1)
+    min_ready = _int(spec.get("minReadySeconds"), 0)
+    default_deadline = None if legacy_defaults else DEFAULT_PROGRESS_DEADLINE
+    deadline = _int(spec.get("progressDeadlineSeconds"), default_deadline)
+    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
+    kind = strategy.get("type") or "RollingUpdate"
+    available_after = pod_ready.shift(min_ready)
+    if kind == "Recreate":
+        return _recreate(replicas, available_after, pod_stop, deadline)
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
+    default = 1 if legacy_defaults else "25%"
+    surge, unavailable = deployment_fenceposts(rolling.get("maxSurge", default),
+                                               rolling.get("maxUnavailable", default), replicas)
+    states = step_rolling_update(replicas, surge, unavailable)
+    steps = tuple(Step(i, times(available_after, i), old, new, available)
+                  for i, (old, new, available) in enumerate(states[:MAX_STEPS]))
+    waves = len(states) - 1
+    stall, certain = _deadline_stall(available_after, deadline, "each wave waits for new pods "
+                                     "to become available (Ready + minReadySeconds)")
+    notes = []
+    if replicas == 0:
+        notes.append("replicas 0: a rollout creates no pods")
+    return Rollout("RollingUpdate", replicas, surge, unavailable,
+                   max(o + n for o, n, _ in states), min(a for _, _, a in states), waves,
+                   available_after, pod_stop, times(available_after, waves), deadline,
+                   steps, stall, certain, tuple(notes))
+
+
+def _recreate(replicas: int, available_after: Bounds, pod_stop: Bounds,
+              deadline: int | None) -> Rollout:
+    """recreate.go rolloutRecreate: scale every old ReplicaSet to 0, wait until no
+    old pod is running (oldPodsRunning), then create all new pods at once."""
+    start = Bounds(0, 0)
+    gone = pod_stop
+    done = gone + available_after
+    steps = (Step(0, start, 0, 0, 0), Step(1, gone, 0, replicas, 0), Step(2, done, 0, replicas, replicas))
+    stall, certain = _deadline_stall(available_after, deadline,
+                                     "the new pods must become available after every old pod is gone")
+    return Rollout("Recreate", replicas, 0, replicas, replicas, 0, 1 if replicas else 0,
+                   available_after, pod_stop, done if replicas else start, deadline, steps,
+                   stall, certain, ("no pod is available from the scale-down of the old pods until "
+                                    "the first new pod is available",))
+
+
+def _deadline_stall(wait: Bounds, deadline: int | None, what: str) -> tuple[str | None, bool]:
+    """DeploymentTimedOut: the deadline counts from the last progress, so a rollout
+    stalls when one wait without progress is longer than progressDeadlineSeconds."""
+    if deadline is None:
+        return None, False
+    if wait.earliest > deadline:
+        return (f"{what}: at least {_s(wait.earliest)} s, more than progressDeadlineSeconds "
+                f"{deadline}: every rollout is marked failed (ProgressDeadlineExceeded)"), True
+    if wait.latest is not None and wait.latest > deadline:
+        return (f"{what}: up to {_s(wait.latest)} s, more than progressDeadlineSeconds {deadline}: "
+                "a slow start marks the rollout failed (ProgressDeadlineExceeded)"), False
+    return None, False
+
+
+# ----------------------------------------------------------------------------- StatefulSet
+
+def statefulset_max_unavailable(value, replicas: int) -> int:
+    """stateful_set_control.go getStatefulSetMaxUnavailable: default 1, a
+    percentage rounds down, and never less than 1."""
+    scaled = scaled_value(1 if value is None else value, replicas, False)
+    if scaled is None:
+        raise RolloutError("maxUnavailable must be an integer or a percentage")
+    return max(1, scaled)
+
+
+def statefulset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds,
+                        version: tuple[int, int], *, legacy_on_delete: bool = False) -> Rollout:
+    """stateful_set_control.go updateStatefulSet: pods from the highest ordinal
+    down to `partition` are deleted, and each recreated one must be Running and
+    Ready (and available for minReadySeconds from 1.25) before the next goes.
+    With maxUnavailable (beta and on from 1.35) up to that many go at once; under
+    OrderedReady the recreated ones still start one at a time, lowest first."""
+    replicas = _int(spec.get("replicas"), 1)
+    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
+    kind = strategy.get("type") or ("OnDelete" if legacy_on_delete else "RollingUpdate")
+    min_ready = _int(spec.get("minReadySeconds"), 0) if version >= STATEFULSET_MIN_READY_SINCE else 0
+    available_after = pod_ready.shift(min_ready)
+    notes: list[str] = []
+    if kind == "OnDelete":
+        return Rollout("OnDelete", replicas, 0, None, replicas, replicas, 0, available_after, pod_stop,
+                       None, None, notes=("OnDelete: the controller replaces no pod by itself; each "
+                                          "pod gets the new template when someone deletes it",))
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
+    partition = min(max(_int(rolling.get("partition"), 0), 0), replicas)
+    batch = 1
+    if rolling.get("maxUnavailable") is not None:
+        if version >= STATEFULSET_MAX_UNAVAILABLE_SINCE:
+            batch = statefulset_max_unavailable(rolling.get("maxUnavailable"), replicas)
+        else:
+            notes.append("maxUnavailable is ignored before 1.35 unless the MaxUnavailableStatefulSet "
+                         "feature gate (alpha) is on: pods are replaced one at a time")
+    parallel = spec.get("podManagementPolicy") == "Parallel"
+    count = replicas - partition
+    if partition:
+        notes.append(f"partition {partition}: ordinals below it keep the old template")
+    batches = math.ceil(count / batch) if count else 0
+    per_batch = pod_stop + (available_after if parallel or batch == 1 else times(available_after, batch))
+    steps, remaining, time = [Step(0, Bounds(0, 0), replicas, 0, replicas)], count, Bounds(0, 0)
+    for wave in range(1, batches + 1):
+        size = min(batch, remaining)
+        remaining -= size
+        time = time + per_batch
+        if len(steps) < MAX_STEPS:
+            steps.append(Step(wave, time, replicas - (count - remaining), count - remaining, replicas))
+    return Rollout("RollingUpdate", replicas, 0, batch, replicas, max(0, replicas - batch) if count else replicas,
+                   batches, available_after, pod_stop, times(per_batch, batches), None,
+                   tuple(steps), None, False, tuple(notes))
+
+
+# ----------------------------------------------------------------------------- DaemonSet
+
+def daemonset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, nodes: int | None, *,
+                      legacy_on_delete: bool = False) -> Rollout:
+    """daemon/update.go rollingUpdate over `nodes` nodes (an assumption: the
+    manifest cannot say). util.go UnavailableCount and SurgeCount scale
+    percentages of the node count rounding up. Without surge a node's old pod is
+    deleted and the new one created once it is gone; with surge the new pod
+    starts beside the old one, which is deleted once the new one is available."""
+    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
+    kind = strategy.get("type") or ("OnDelete" if legacy_on_delete else "RollingUpdate")
+    min_ready = _int(spec.get("minReadySeconds"), 0)
+    available_after = pod_ready.shift(min_ready)
+    if kind == "OnDelete":
+        return Rollout("OnDelete", nodes, 0, None, nodes, nodes, 0, available_after, pod_stop, None, None,
+                       notes=("OnDelete: the controller replaces no pod by itself; a node gets the new "
+                              "pod when someone deletes the old one",))
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
+    raw_surge, raw_unavailable = rolling.get("maxSurge", 0), rolling.get("maxUnavailable", 1)
+    surging = scaled_value(raw_surge, 100, True) not in (0, None)
+    per_node = (available_after + pod_stop) if surging else (pod_stop + available_after)
+    if nodes is None:
+        batch_text = f"maxSurge {raw_surge}" if surging else f"maxUnavailable {raw_unavailable}"
+        return Rollout("RollingUpdate", None, None, None, None, None, None, available_after, pod_stop,
+                       None, None, notes=(f"node count unknown (state it with --assume nodes=N): "
+                                          f"ceil(nodes / {batch_text}) waves of {_span(per_node)} s each",))
+    surge = scaled_value(raw_surge, nodes, True) or 0
+    unavailable = scaled_value(raw_unavailable, nodes, True) or 0
+    batch = max(1, surge if surge else unavailable)
+    batches = math.ceil(nodes / batch) if nodes else 0
+    steps, done, time = [Step(0, Bounds(0, 0), nodes, 0, nodes)], 0, Bounds(0, 0)
+    for wave in range(1, batches + 1):
+        done = min(nodes, done + batch)
+        time = time + per_node
+        if len(steps) < MAX_STEPS:
+            steps.append(Step(wave, time, nodes - done, done, nodes))
+    return Rollout("RollingUpdate", nodes, surge, unavailable, nodes + surge,
+                   nodes - (0 if surge else min(unavailable, nodes)), batches, available_after, pod_stop,
+                   times(per_node, batches), None, tuple(steps))
+
+
+# ----------------------------------------------------------------------------- disruptions
+
+def pdb_allowed_disruptions(pdb_spec: dict, pods: int) -> int | None:
+    """disruption.go getExpectedScale/computeDesiredHealthy: how many of `pods`
+    healthy pods the Eviction API may take. minAvailable: an integer as is, a
+    percentage of the expected count rounded up; maxUnavailable: expected minus
+    its scaled value (rounded up). disruptionsAllowed = healthy - desiredHealthy,
+    never below 0. None when the budget has neither field or a bad value."""
+    if "maxUnavailable" in pdb_spec and pdb_spec.get("maxUnavailable") is not None:
+        unavailable = scaled_value(pdb_spec.get("maxUnavailable"), pods, True)
+        if unavailable is None:
+            return None
+        desired = pods - unavailable
+    elif pdb_spec.get("minAvailable") is not None:
+        desired = scaled_value(pdb_spec.get("minAvailable"), pods, True)
+        if desired is None:
+            return None
+    else:
+        return None
+    return max(0, pods - desired)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _int(value, default):
+    if isinstance(value, bool) or not isinstance(value, int):
+        return default
+    return value
+
+
+def _s(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _span(bounds: Bounds) -> str:
+    latest = "unbounded" if bounds.latest is None else _s(bounds.latest)
+    return f"{_s(bounds.earliest)}-{latest}"
