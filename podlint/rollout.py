@@ -394,3 +394,37 @@ def _s(value: float) -> str:
 def _span(bounds: Bounds) -> str:
     latest = "unbounded" if bounds.latest is None else _s(bounds.latest)
     return f"{_s(bounds.earliest)}-{latest}"
+
+
+# ----------------------------------------------------------------------------- from a workload
+
+def pod_stop_bounds(timeline) -> Bounds:
+    """One pod gone after its deletion: the last container's exit in the pod
+    timeline's shutdown (each bounded by its SIGKILL), counted from t0."""
+    exits = [t.exited for t in timeline.containers.values() if t.exited is not None]
+    if not exits:
+        return Bounds(0, 0)
+    latest = None if any(e.latest is None for e in exits) else max(e.latest for e in exits)
+    return Bounds(max(e.earliest for e in exits), latest)
+
+
+def rollout_for(workload, timeline, nodes: int | None = None) -> Rollout | None:
+    """The rollout of a Deployment, StatefulSet or DaemonSet (None for other
+    kinds, or a spec the controller cannot read: the API rejects those and
+    other rules say so). Legacy apiVersions keep their own defaults."""
+    if workload is None or workload.kind not in ROLLOUT_KINDS:
+        return None
+    spec = workload.obj.get("spec") if isinstance(workload.obj, dict) else None
+    if not isinstance(spec, dict):
+        return None
+    ready, stop = timeline.ready, pod_stop_bounds(timeline)
+    api_version = workload.api_version
+    try:
+        if workload.kind == "Deployment":
+            return deployment_rollout(spec, ready, stop, legacy_defaults=api_version == "extensions/v1beta1")
+        if workload.kind == "StatefulSet":
+            return statefulset_rollout(spec, ready, stop, timeline.kubernetes_version,
+                                       legacy_on_delete=api_version == "apps/v1beta1")
+        return daemonset_rollout(spec, ready, stop, nodes, legacy_on_delete=api_version == "extensions/v1beta1")
+    except RolloutError:
+        return None
