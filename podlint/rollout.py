@@ -304,16 +304,31 @@ def statefulset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds,
         notes.append(f"partition {partition}: ordinals below it keep the old template")
     batches = math.ceil(count / batch) if count else 0
     per_batch = pod_stop + (available_after if parallel or batch == 1 else times(available_after, batch))
-    steps, remaining, time = [Step(0, Bounds(0, 0), replicas, 0, replicas)], count, Bounds(0, 0)
-    for wave in range(1, batches + 1):
-        size = min(batch, remaining)
-        remaining -= size
-        time = time + per_batch
-        if len(steps) < MAX_STEPS:
-            steps.append(Step(wave, time, replicas - (count - remaining), count - remaining, replicas))
-    return Rollout("RollingUpdate", replicas, 0, batch, replicas, max(0, replicas - batch) if count else replicas,
+    steps = _batched_steps(replicas, count, batch, per_batch, surge=False)
+    return Rollout("RollingUpdate", replicas, None, batch, replicas,
+                   max(0, replicas - batch) if count else replicas,
                    batches, available_after, pod_stop, times(per_batch, batches), None,
-                   tuple(steps), None, False, tuple(notes))
+                   steps, None, False, tuple(notes))
+
+
+def _batched_steps(total: int, count: int, batch: int, per_batch: Bounds, surge: bool) -> tuple[Step, ...]:
+    """One step per wait, as the Deployment's: the pods while that batch is
+    being replaced (without surge the batch is unavailable; with surge its new
+    pods run beside the old ones), then the final state."""
+    steps, done, time = [], 0, Bounds(0, 0)
+    wave = 0
+    while done < count and len(steps) < MAX_STEPS - 1:
+        size = min(batch, count - done)
+        if surge:
+            steps.append(Step(wave, time, total - done, done + size, total))
+        else:
+            steps.append(Step(wave, time, total - done - size, done, total - size))
+        done += size
+        wave += 1
+        time = time + per_batch
+    steps.append(Step(wave, times(per_batch, math.ceil(count / batch) if count else 0),
+                      total - count, count, total))
+    return tuple(steps)
 
 
 # ----------------------------------------------------------------------------- DaemonSet
@@ -346,15 +361,10 @@ def daemonset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, nodes: in
     unavailable = scaled_value(raw_unavailable, nodes, True) or 0
     batch = max(1, surge if surge else unavailable)
     batches = math.ceil(nodes / batch) if nodes else 0
-    steps, done, time = [Step(0, Bounds(0, 0), nodes, 0, nodes)], 0, Bounds(0, 0)
-    for wave in range(1, batches + 1):
-        done = min(nodes, done + batch)
-        time = time + per_node
-        if len(steps) < MAX_STEPS:
-            steps.append(Step(wave, time, nodes - done, done, nodes))
+    steps = _batched_steps(nodes, nodes, batch, per_node, surge=bool(surge))
     return Rollout("RollingUpdate", nodes, surge, unavailable, nodes + surge,
                    nodes - (0 if surge else min(unavailable, nodes)), batches, available_after, pod_stop,
-                   times(per_node, batches), None, tuple(steps))
+                   times(per_node, batches), None, steps)
 
 
 # ----------------------------------------------------------------------------- disruptions
