@@ -17,17 +17,21 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from podlint.timeline import Bounds
 
-DEPLOYMENT_KINDS = frozenset({"Deployment"})
-ROLLOUT_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet"})
-DEFAULT_PROGRESS_DEADLINE = 600                 # apps/v1 SetDefaults_Deployment
+if TYPE_CHECKING:
+    from podlint.workloads import Strategy
+
+ROLLOUT_KINDS = frozenset({"Deployment", "DeploymentConfig", "StatefulSet", "DaemonSet"})
 STATEFULSET_MIN_READY_SINCE = (1, 25)           # StatefulSetMinReadySeconds GA (beta 1.23)
 STATEFULSET_MAX_UNAVAILABLE_SINCE = (1, 35)     # MaxUnavailableStatefulSet beta, on (alpha 1.24)
 MAX_STEPS = 200                                 # a rollout of 10,000 pods stays a short list
 
 _PERCENT = re.compile(r"^(\d+)%$")
+_FAILS = {"progressDeadlineSeconds": "is marked failed (ProgressDeadlineExceeded)",
+          "timeoutSeconds": "is rolled back by the deployer pod (timeoutSeconds)"}
 
 
 class RolloutError(ValueError):
@@ -194,34 +198,28 @@ def step_rolling_update(replicas: int, surge: int, unavailable: int) -> list[tup
     return states
 
 
-def deployment_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, *,
-                       legacy_defaults: bool = False) -> Rollout:
-    """A Deployment's rollout from its spec and the pod timeline's bounds.
-
-    pod_ready is one new pod's Ready; minReadySeconds is added here (a pod counts
-    as available only after staying Ready that long, deployment_util.go
-    IsPodAvailable). legacy_defaults: extensions/v1beta1 had no progress deadline
-    and 1/1 surge/unavailable (lifecycle-semantics.md 6).
-    """
-    replicas = _int(spec.get("replicas"), 1)
-    min_ready = _int(spec.get("minReadySeconds"), 0)
-    default_deadline = None if legacy_defaults else DEFAULT_PROGRESS_DEADLINE
-    deadline = _int(spec.get("progressDeadlineSeconds"), default_deadline)
-    strategy = spec.get("strategy") if isinstance(spec.get("strategy"), dict) else {}
-    kind = strategy.get("type") or "RollingUpdate"
-    available_after = pod_ready.shift(min_ready)
-    if kind == "Recreate":
-        return _recreate(replicas, available_after, pod_stop, deadline)
-    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
-    default = 1 if legacy_defaults else "25%"
-    surge, unavailable = deployment_fenceposts(rolling.get("maxSurge", default),
-                                               rolling.get("maxUnavailable", default), replicas)
+def deployment_rollout(replicas: int, strategy: "Strategy", pod_ready: Bounds,
+                       pod_stop: Bounds) -> Rollout:
+    """A Deployment's (or DeploymentConfig's) rollout from its strategy, with the
+    API's defaults already applied (workloads.read_strategy), and the pod
+    timeline's bounds. minReadySeconds is added to pod_ready here: a pod counts
+    as available only after staying Ready that long (deployment_util.go
+    IsPodAvailable). A DeploymentConfig's timeoutSeconds plays the progress
+    deadline's part, per wait, but ends in a rollback."""
+    available_after = pod_ready.shift(strategy.min_ready_seconds)
+    deadline = strategy.progress_deadline
+    deadline_name = "progressDeadlineSeconds"
+    if deadline is None and strategy.timeout_seconds is not None:
+        deadline, deadline_name = strategy.timeout_seconds, "timeoutSeconds"
+    if strategy.type == "Recreate":
+        return _recreate(replicas, available_after, pod_stop, deadline, deadline_name)
+    surge, unavailable = deployment_fenceposts(strategy.max_surge, strategy.max_unavailable, replicas)
     states = step_rolling_update(replicas, surge, unavailable)
     steps = tuple(Step(i, times(available_after, i), old, new, available)
                   for i, (old, new, available) in enumerate(states[:MAX_STEPS]))
     waves = len(states) - 1
-    stall, certain = _deadline_stall(available_after, deadline, "each wave waits for new pods "
-                                     "to become available (Ready + minReadySeconds)")
+    stall, certain = _deadline_stall(available_after, deadline, deadline_name, "each wave waits for "
+                                     "new pods to become available (Ready + minReadySeconds)")
     notes = []
     if replicas == 0:
         notes.append("replicas 0: a rollout creates no pods")
@@ -232,14 +230,14 @@ def deployment_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, *,
 
 
 def _recreate(replicas: int, available_after: Bounds, pod_stop: Bounds,
-              deadline: int | None) -> Rollout:
+              deadline: int | None, deadline_name: str) -> Rollout:
     """recreate.go rolloutRecreate: scale every old ReplicaSet to 0, wait until no
     old pod is running (oldPodsRunning), then create all new pods at once."""
     start = Bounds(0, 0)
     gone = pod_stop
     done = gone + available_after
     steps = (Step(0, start, 0, 0, 0), Step(1, gone, 0, replicas, 0), Step(2, done, 0, replicas, replicas))
-    stall, certain = _deadline_stall(available_after, deadline,
+    stall, certain = _deadline_stall(available_after, deadline, deadline_name,
                                      "the new pods must become available after every old pod is gone")
     return Rollout("Recreate", replicas, 0, replicas, replicas, 0, 1 if replicas else 0,
                    available_after, pod_stop, done if replicas else start, deadline, steps,
@@ -247,17 +245,17 @@ def _recreate(replicas: int, available_after: Bounds, pod_stop: Bounds,
                                     "the first new pod is available",))
 
 
-def _deadline_stall(wait: Bounds, deadline: int | None, what: str) -> tuple[str | None, bool]:
+def _deadline_stall(wait: Bounds, deadline: int | None, name: str, what: str) -> tuple[str | None, bool]:
     """DeploymentTimedOut: the deadline counts from the last progress, so a rollout
     stalls when one wait without progress is longer than progressDeadlineSeconds."""
     if deadline is None:
         return None, False
     if wait.earliest > deadline:
-        return (f"{what}: at least {_s(wait.earliest)} s, more than progressDeadlineSeconds "
-                f"{deadline}: every rollout is marked failed (ProgressDeadlineExceeded)"), True
+        return (f"{what}: at least {_s(wait.earliest)} s, more than {name} {deadline}: "
+                f"every rollout {_FAILS[name]}"), True
     if wait.latest is not None and wait.latest > deadline:
-        return (f"{what}: up to {_s(wait.latest)} s, more than progressDeadlineSeconds {deadline}: "
-                "a slow start marks the rollout failed (ProgressDeadlineExceeded)"), False
+        return (f"{what}: up to {_s(wait.latest)} s, more than {name} {deadline}: "
+                f"a slow start {_FAILS[name]}"), False
     return None, False
 
 
@@ -272,33 +270,28 @@ def statefulset_max_unavailable(value, replicas: int) -> int:
     return max(1, scaled)
 
 
-def statefulset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds,
-                        version: tuple[int, int], *, legacy_on_delete: bool = False) -> Rollout:
+def statefulset_rollout(replicas: int, strategy: "Strategy", partition: int, parallel: bool,
+                        pod_ready: Bounds, pod_stop: Bounds, version: tuple[int, int]) -> Rollout:
     """stateful_set_control.go updateStatefulSet: pods from the highest ordinal
     down to `partition` are deleted, and each recreated one must be Running and
     Ready (and available for minReadySeconds from 1.25) before the next goes.
     With maxUnavailable (beta and on from 1.35) up to that many go at once; under
     OrderedReady the recreated ones still start one at a time, lowest first."""
-    replicas = _int(spec.get("replicas"), 1)
-    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
-    kind = strategy.get("type") or ("OnDelete" if legacy_on_delete else "RollingUpdate")
-    min_ready = _int(spec.get("minReadySeconds"), 0) if version >= STATEFULSET_MIN_READY_SINCE else 0
+    min_ready = strategy.min_ready_seconds if version >= STATEFULSET_MIN_READY_SINCE else 0
     available_after = pod_ready.shift(min_ready)
-    notes: list[str] = []
-    if kind == "OnDelete":
-        return Rollout("OnDelete", replicas, 0, None, replicas, replicas, 0, available_after, pod_stop,
+    if strategy.type == "OnDelete":
+        return Rollout("OnDelete", replicas, None, None, replicas, replicas, 0, available_after, pod_stop,
                        None, None, notes=("OnDelete: the controller replaces no pod by itself; each "
                                           "pod gets the new template when someone deletes it",))
-    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
-    partition = min(max(_int(rolling.get("partition"), 0), 0), replicas)
+    notes: list[str] = []
     batch = 1
-    if rolling.get("maxUnavailable") is not None:
+    if strategy.max_unavailable not in (None, 1):
         if version >= STATEFULSET_MAX_UNAVAILABLE_SINCE:
-            batch = statefulset_max_unavailable(rolling.get("maxUnavailable"), replicas)
+            batch = statefulset_max_unavailable(strategy.max_unavailable, replicas)
         else:
             notes.append("maxUnavailable is ignored before 1.35 unless the MaxUnavailableStatefulSet "
                          "feature gate (alpha) is on: pods are replaced one at a time")
-    parallel = spec.get("podManagementPolicy") == "Parallel"
+    partition = min(max(partition, 0), replicas)
     count = replicas - partition
     if partition:
         notes.append(f"partition {partition}: ordinals below it keep the old template")
@@ -333,25 +326,22 @@ def _batched_steps(total: int, count: int, batch: int, per_batch: Bounds, surge:
 
 # ----------------------------------------------------------------------------- DaemonSet
 
-def daemonset_rollout(spec: dict, pod_ready: Bounds, pod_stop: Bounds, nodes: int | None, *,
-                      legacy_on_delete: bool = False) -> Rollout:
+def daemonset_rollout(strategy: "Strategy", nodes: int | None, pod_ready: Bounds,
+                      pod_stop: Bounds) -> Rollout:
     """daemon/update.go rollingUpdate over `nodes` nodes (an assumption: the
     manifest cannot say). util.go UnavailableCount and SurgeCount scale
     percentages of the node count rounding up. Without surge a node's old pod is
     deleted and the new one created once it is gone; with surge the new pod
     starts beside the old one, which is deleted once the new one is available."""
-    strategy = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
-    kind = strategy.get("type") or ("OnDelete" if legacy_on_delete else "RollingUpdate")
-    min_ready = _int(spec.get("minReadySeconds"), 0)
-    available_after = pod_ready.shift(min_ready)
-    if kind == "OnDelete":
-        return Rollout("OnDelete", nodes, 0, None, nodes, nodes, 0, available_after, pod_stop, None, None,
+    available_after = pod_ready.shift(strategy.min_ready_seconds)
+    if strategy.type == "OnDelete":
+        return Rollout("OnDelete", nodes, None, None, nodes, nodes, 0, available_after, pod_stop, None, None,
                        notes=("OnDelete: the controller replaces no pod by itself; a node gets the new "
                               "pod when someone deletes the old one",))
-    rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), dict) else {}
-    raw_surge, raw_unavailable = rolling.get("maxSurge", 0), rolling.get("maxUnavailable", 1)
+    raw_surge = 0 if strategy.max_surge is None else strategy.max_surge
+    raw_unavailable = 1 if strategy.max_unavailable is None else strategy.max_unavailable
     surging = scaled_value(raw_surge, 100, True) not in (0, None)
-    per_node = (available_after + pod_stop) if surging else (pod_stop + available_after)
+    per_node = available_after + pod_stop
     if nodes is None:
         batch_text = f"maxSurge {raw_surge}" if surging else f"maxUnavailable {raw_unavailable}"
         return Rollout("RollingUpdate", None, None, None, None, None, None, available_after, pod_stop,
@@ -419,22 +409,27 @@ def pod_stop_bounds(timeline) -> Bounds:
 
 
 def rollout_for(workload, timeline, nodes: int | None = None) -> Rollout | None:
-    """The rollout of a Deployment, StatefulSet or DaemonSet (None for other
-    kinds, or a spec the controller cannot read: the API rejects those and
-    other rules say so). Legacy apiVersions keep their own defaults."""
+    """The rollout of a Deployment, DeploymentConfig, StatefulSet or DaemonSet
+    (None for other kinds, a Custom strategy, or a value the controller cannot
+    read: the API rejects those and other rules say so)."""
     if workload is None or workload.kind not in ROLLOUT_KINDS:
         return None
-    spec = workload.obj.get("spec") if isinstance(workload.obj, dict) else None
-    if not isinstance(spec, dict):
+    strategy = workload.strategy
+    if strategy is None or strategy.type not in ("RollingUpdate", "Recreate", "OnDelete"):
         return None
+    spec = workload.obj.get("spec") if isinstance(workload.obj, dict) else None
+    spec = spec if isinstance(spec, dict) else {}
+    replicas = _int(spec.get("replicas"), 1)
     ready, stop = timeline.ready, pod_stop_bounds(timeline)
-    api_version = workload.api_version
     try:
-        if workload.kind == "Deployment":
-            return deployment_rollout(spec, ready, stop, legacy_defaults=api_version == "extensions/v1beta1")
+        if workload.kind in ("Deployment", "DeploymentConfig"):
+            return deployment_rollout(replicas, strategy, ready, stop)
         if workload.kind == "StatefulSet":
-            return statefulset_rollout(spec, ready, stop, timeline.kubernetes_version,
-                                       legacy_on_delete=api_version == "apps/v1beta1")
-        return daemonset_rollout(spec, ready, stop, nodes, legacy_on_delete=api_version == "extensions/v1beta1")
+            raw = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
+            rolling = raw.get("rollingUpdate") if isinstance(raw.get("rollingUpdate"), dict) else {}
+            return statefulset_rollout(replicas, strategy, _int(rolling.get("partition"), 0),
+                                       spec.get("podManagementPolicy") == "Parallel", ready, stop,
+                                       timeline.kubernetes_version)
+        return daemonset_rollout(strategy, nodes, ready, stop)
     except RolloutError:
         return None

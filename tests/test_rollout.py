@@ -13,7 +13,14 @@ from podlint.rollout import (
     resolve_fenceposts, scale_down_old_for_rolling_update, scaled_value,
     statefulset_max_unavailable, statefulset_rollout, step_rolling_update,
 )
+from podlint.finding import Location
 from podlint.timeline import Bounds
+from podlint.workloads import Strategy
+
+
+def strategy(type="RollingUpdate", surge="25%", unavailable="25%", min_ready=0, deadline=600, timeout=None):
+    """A Strategy as workloads.read_strategy returns it (defaults applied)."""
+    return Strategy(type, type, surge, unavailable, timeout, deadline, min_ready, Location("t.yaml", 1, 1))
 
 
 @pytest.mark.parametrize("surge, unavailable, desired, expected", [
@@ -95,7 +102,7 @@ def test_default_rolling_update_of_ten_replicas():
 
 def test_one_replica_default_strategy_keeps_the_old_pod_until_the_new_is_available():
     ready = Bounds(4, 40)
-    rollout = deployment_rollout({}, ready, Bounds(0, 32))
+    rollout = deployment_rollout(1, strategy(), ready, Bounds(0, 32))
     assert (rollout.replicas, rollout.max_surge, rollout.max_unavailable) == (1, 1, 0)
     assert (rollout.max_pods, rollout.min_available, rollout.waves) == (2, 1, 1)
     assert rollout.duration == Bounds(4, 40)
@@ -103,33 +110,31 @@ def test_one_replica_default_strategy_keeps_the_old_pod_until_the_new_is_availab
 
 
 def test_max_unavailable_equal_to_replicas_leaves_no_pod_available():
-    rollout = deployment_rollout({"replicas": 2, "strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 2}}},
-                                 Bounds(1, 10), Bounds(0, 32))
+    rollout = deployment_rollout(2, strategy(surge=0, unavailable=2), Bounds(1, 10), Bounds(0, 32))
     assert rollout.min_available == 0 and rollout.waves == 1
 
 
 def test_min_ready_seconds_adds_to_every_wave_and_the_deadline_is_per_wave():
-    spec = {"replicas": 3, "minReadySeconds": 30, "progressDeadlineSeconds": 60}
-    rollout = deployment_rollout(spec, Bounds(10, 45), Bounds(0, 32))
+    rollout = deployment_rollout(3, strategy(min_ready=30, deadline=60), Bounds(10, 45), Bounds(0, 32))
     assert rollout.pod_ready == Bounds(40, 75)
     assert rollout.waves == 3 and rollout.duration == Bounds(120, 225)
     assert rollout.stall and not rollout.stall_certain
-    certain = deployment_rollout(dict(spec, progressDeadlineSeconds=35), Bounds(10, 45), Bounds(0, 32))
+    certain = deployment_rollout(3, strategy(min_ready=30, deadline=35), Bounds(10, 45), Bounds(0, 32))
     assert certain.stall_certain
 
 
 def test_recreate_waits_for_every_old_pod_to_be_gone():
     """recreate.go rolloutRecreate: scale down, wait for no old pod, scale up."""
-    rollout = deployment_rollout({"replicas": 4, "strategy": {"type": "Recreate"}}, Bounds(5, None), Bounds(2, 32))
+    rollout = deployment_rollout(4, strategy("Recreate", None, None), Bounds(5, None), Bounds(2, 32))
     assert rollout.strategy == "Recreate" and rollout.min_available == 0
     assert rollout.duration == Bounds(7, None)
     assert [(s.old, s.new, s.available) for s in rollout.steps] == [(0, 0, 0), (0, 4, 0), (0, 4, 4)]
 
 
-def test_extensions_v1beta1_defaults():
-    """extensions/v1beta1: surge 1, unavailable 1, no progress deadline."""
-    rollout = deployment_rollout({"replicas": 4}, Bounds(1, 2), Bounds(0, 1), legacy_defaults=True)
-    assert (rollout.max_surge, rollout.max_unavailable, rollout.progress_deadline) == (1, 1, None)
+def test_deployment_config_timeout_plays_the_deadline():
+    """A DeploymentConfig's rollingParams.timeoutSeconds ends a slow wave in a rollback."""
+    rollout = deployment_rollout(2, strategy(deadline=None, timeout=60), Bounds(70, 90), Bounds(0, 1))
+    assert rollout.stall_certain and "rolled back" in rollout.stall
 
 
 @pytest.mark.parametrize("value, replicas, expected", [(None, 10, 1), (2, 10, 2), ("50%", 10, 5), ("10%", 5, 1), ("35%", 10, 3)])
@@ -140,38 +145,36 @@ def test_statefulset_max_unavailable(value, replicas, expected):
 
 
 def test_statefulset_ordered_ready_one_pod_at_a_time_down_to_the_partition():
-    spec = {"replicas": 5, "updateStrategy": {"rollingUpdate": {"partition": 2}}, "minReadySeconds": 5}
-    rollout = statefulset_rollout(spec, Bounds(10, 20), Bounds(1, 32), (1, 35))
+    rollout = statefulset_rollout(5, strategy(surge=None, unavailable=1, min_ready=5, deadline=None), 2, False,
+                                  Bounds(10, 20), Bounds(1, 32), (1, 35))
     assert rollout.waves == 3
     assert rollout.duration == Bounds(3 * 16, 3 * 57)
     assert rollout.min_available == 4
 
 
 def test_statefulset_max_unavailable_needs_1_35():
-    spec = {"replicas": 4, "podManagementPolicy": "Parallel",
-            "updateStrategy": {"rollingUpdate": {"maxUnavailable": 2}}}
-    assert statefulset_rollout(spec, Bounds(1, 1), Bounds(1, 1), (1, 35)).waves == 2
-    older = statefulset_rollout(spec, Bounds(1, 1), Bounds(1, 1), (1, 34))
+    parallel = strategy(surge=None, unavailable=2, deadline=None)
+    assert statefulset_rollout(4, parallel, 0, True, Bounds(1, 1), Bounds(1, 1), (1, 35)).waves == 2
+    older = statefulset_rollout(4, parallel, 0, True, Bounds(1, 1), Bounds(1, 1), (1, 34))
     assert older.waves == 4 and "ignored before 1.35" in older.notes[0]
 
 
 def test_statefulset_on_delete_has_no_automatic_rollout():
-    rollout = statefulset_rollout({"updateStrategy": {"type": "OnDelete"}}, Bounds(1, 1), Bounds(1, 1), (1, 35))
+    rollout = statefulset_rollout(1, strategy("OnDelete", None, None, deadline=None), 0, False,
+                                  Bounds(1, 1), Bounds(1, 1), (1, 35))
     assert rollout.strategy == "OnDelete" and rollout.duration is None and rollout.waves == 0
 
 
 def test_daemonset_batches_over_the_assumed_nodes():
     """daemon/util.go UnavailableCount and SurgeCount round percentages up."""
-    spec = {"updateStrategy": {"rollingUpdate": {"maxUnavailable": "10%"}}}
-    rollout = daemonset_rollout(spec, Bounds(5, 20), Bounds(1, 32), 25)
+    rollout = daemonset_rollout(strategy(surge=0, unavailable="10%", deadline=None), 25, Bounds(5, 20), Bounds(1, 32))
     assert (rollout.max_unavailable, rollout.waves) == (3, 9)
-    surge = daemonset_rollout({"updateStrategy": {"rollingUpdate": {"maxSurge": 2, "maxUnavailable": 0}}},
-                              Bounds(5, 20), Bounds(1, 32), 4)
+    surge = daemonset_rollout(strategy(surge=2, unavailable=0, deadline=None), 4, Bounds(5, 20), Bounds(1, 32))
     assert (surge.max_surge, surge.waves, surge.max_pods, surge.min_available) == (2, 2, 6, 4)
 
 
 def test_daemonset_without_node_count_gives_the_formula():
-    rollout = daemonset_rollout({}, Bounds(5, 20), Bounds(1, 32), None)
+    rollout = daemonset_rollout(strategy(surge=0, unavailable=1, deadline=None), None, Bounds(5, 20), Bounds(1, 32))
     assert rollout.waves is None and "ceil(nodes / maxUnavailable 1)" in rollout.notes[0]
 
 
