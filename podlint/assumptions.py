@@ -16,7 +16,9 @@ ANNOTATION = "podlint/assume"
 ASPECTS = ("startup", "run", "shutdown")
 MAX_SECONDS = 10 * 365 * 24 * 3600          # ten years: anything longer is a typo
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
-_KEY = re.compile(r"^(?:image-pull|[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.(startup|run|shutdown))$")
+_KEY = re.compile(r"^(?:image-pull|nodes|[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.(startup|run|shutdown))$")
+GLOBAL_KEYS = ("image-pull", "nodes")     # about the cluster, not one container
+MAX_NODES = 100_000
 
 
 class AssumptionError(ValueError):
@@ -44,13 +46,24 @@ def parse_duration(text: object, what: str = "duration") -> float:
 def _check_key(key: str, what: str) -> None:
     if not _KEY.match(key):
         raise AssumptionError(f"{what}: {key[:60]!r} is not CONTAINER.startup, CONTAINER.run, "
-                              "CONTAINER.shutdown or image-pull")
+                              "CONTAINER.shutdown, image-pull or nodes")
+
+
+def parse_value(key: str, value: object, what: str) -> float:
+    """A duration in seconds, or for `nodes` (a DaemonSet's rollout runs over
+    the cluster's nodes, which no manifest states) a whole count of nodes."""
+    if key != "nodes":
+        return parse_duration(value, what)
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_NODES:
+        raise AssumptionError(f"{what}: {text[:40]!r} is not a node count from 1 to {MAX_NODES}")
+    return int(text)
 
 
 def validate_assumptions(pairs, what: str = "--assume") -> None:
     for key, value in pairs:
         _check_key(str(key), what)
-        parse_duration(value, f"{what} {key}")
+        parse_value(str(key), value, f"{what} {key}")
 
 
 @dataclass(frozen=True)
@@ -60,12 +73,17 @@ class Assumptions:
     errors: tuple[str, ...] = ()                               # bad annotation entries
 
     def get(self, container: str | None, aspect: str) -> float | None:
-        key = "image-pull" if aspect == "image-pull" else f"{container}.{aspect}"
+        key = aspect if aspect in GLOBAL_KEYS else f"{container}.{aspect}"
         return self.values.get(key)
 
     @property
     def image_pull(self) -> float | None:
         return self.values.get("image-pull")
+
+    @property
+    def nodes(self) -> int | None:
+        value = self.values.get("nodes")
+        return None if value is None else int(value)
 
     def to_dict(self) -> dict:
         return {key: {"seconds": self.values[key], "source": self.sources[key]}
@@ -84,7 +102,7 @@ def annotation_pairs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
         key, value = (p.strip() for p in part.split("=", 1))
         try:
             _check_key(key, ANNOTATION)
-            parse_duration(value, f"{ANNOTATION} {key}")
+            parse_value(key, value, f"{ANNOTATION} {key}")
         except AssumptionError as exc:
             errors.append(str(exc))
             continue
@@ -107,7 +125,7 @@ def annotation_text(workload) -> str | None:
 
 
 def _container_of(key: str) -> str | None:
-    return None if key == "image-pull" else key.rsplit(".", 1)[0]
+    return None if key in GLOBAL_KEYS else key.rsplit(".", 1)[0]
 
 
 def unmatched_warnings(settings, containers, *, check_config: bool, where: str = "linted") -> list[str]:
@@ -199,7 +217,7 @@ def resolve_assumptions(settings, workload) -> Assumptions:
     for pairs, source in layers:
         for key, value in pairs:
             try:
-                values[key] = parse_duration(value, key)
+                values[key] = parse_value(key, value, key)
                 sources[key] = source
             except AssumptionError as exc:
                 errors.append(str(exc))

@@ -74,6 +74,16 @@ class Context:
         return build_timeline(self.pod, self.assumptions, self.settings.kubernetes_version)
 
     @cached_property
+    def rollout(self):
+        """How the controller replaces every pod (podlint.rollout), None for kinds
+        without a rollout. A DaemonSet's node count comes from `--assume nodes=N`."""
+        from podlint.rollout import rollout_for
+
+        if self.pod is None:
+            return None
+        return rollout_for(self.workload, self.timeline, self.assumptions.nodes)
+
+    @cached_property
     def graph(self):
         from podlint.graph import build_graph
 
