@@ -52,6 +52,7 @@ FINDING_EVENTS: dict[str, tuple[str, ...]] = {
     "PL306": ("pre-stop-started",),
 }
 SEQUENCE_PREFIXES = ("PL1", "PL2", "PL3")
+ROLLOUT_PREFIX = "PL6"        # findings about the rollout go under the ROLLOUT section
 HEADER_CODES = frozenset({"PL004"})
 
 
@@ -72,18 +73,29 @@ class Explained:
     # the event it drives, so a finding lands on the row of the probe or hook it is
     # about, not the first candidate row of its container.
     anchors: tuple[tuple[int, str, str | None], ...] = ()
+    rollout: Any = None                     # podlint.rollout.Rollout, None for other kinds
 
     @property
     def ref(self) -> str:
         return f"{self.kind}/{self.name or '<unnamed>'}"
 
+    def rollout_findings(self) -> list[Finding]:
+        """The findings shown under the ROLLOUT section (PL6xx)."""
+        if self.rollout is None:
+            return []
+        return [f for f in self.findings if f.code.startswith(ROLLOUT_PREFIX)]
+
     def placement(self) -> tuple[dict[int, list[Finding]], list[Finding], list[Finding]]:
-        """(findings by event index in startup+shutdown, header findings, other findings)."""
+        """(findings by event index in startup+shutdown, header findings, other
+        findings); rollout findings are in none of them (rollout_findings)."""
         events = list(self.timeline.startup) + list(self.timeline.shutdown)
         placed: dict[int, list[Finding]] = {}
         header: list[Finding] = []
         other: list[Finding] = []
+        in_rollout = self.rollout_findings()
         for finding in self.findings:
+            if any(finding is f for f in in_rollout):
+                continue
             if finding.code in HEADER_CODES:
                 header.append(finding)
                 continue
@@ -197,6 +209,7 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
     from podlint.engine import lint_loaded
     from podlint.loader import load_source
     from podlint.model import model_document
+    from podlint.rollout import rollout_for
     from podlint.timeline import build_timeline
     from podlint.workloads import WorkloadFilter
 
@@ -237,7 +250,8 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
         out.append(Explained(
             workload.kind, workload.name, workload.namespace, workload.api_version,
             workload.path, workload.location.line, workload.location.column, timeline, mine,
-            tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod)))
+            tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod),
+            rollout_for(workload, timeline, assumptions.nodes)))
     return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
 
 

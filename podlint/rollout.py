@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from podlint.timeline import Bounds
@@ -122,6 +122,8 @@ class Rollout:
 
 def times(bounds: Bounds, count: int) -> Bounds:
     """`count` waits of `bounds` one after another."""
+    if count == 0:
+        return Bounds(0, 0)
     latest = None if bounds.latest is None else bounds.latest * count
     return Bounds(bounds.earliest * count, latest)
 
@@ -423,13 +425,19 @@ def rollout_for(workload, timeline, nodes: int | None = None) -> Rollout | None:
     ready, stop = timeline.ready, pod_stop_bounds(timeline)
     try:
         if workload.kind in ("Deployment", "DeploymentConfig"):
-            return deployment_rollout(replicas, strategy, ready, stop)
-        if workload.kind == "StatefulSet":
+            rollout = deployment_rollout(replicas, strategy, ready, stop)
+        elif workload.kind == "StatefulSet":
             raw = spec.get("updateStrategy") if isinstance(spec.get("updateStrategy"), dict) else {}
             rolling = raw.get("rollingUpdate") if isinstance(raw.get("rollingUpdate"), dict) else {}
-            return statefulset_rollout(replicas, strategy, _int(rolling.get("partition"), 0),
-                                       spec.get("podManagementPolicy") == "Parallel", ready, stop,
-                                       timeline.kubernetes_version)
-        return daemonset_rollout(strategy, nodes, ready, stop)
+            rollout = statefulset_rollout(replicas, strategy, _int(rolling.get("partition"), 0),
+                                          spec.get("podManagementPolicy") == "Parallel", ready, stop,
+                                          timeline.kubernetes_version)
+        else:
+            rollout = daemonset_rollout(strategy, nodes, ready, stop)
     except RolloutError:
         return None
+    never = getattr(timeline, "never_ready", None)
+    if never and rollout.waves:
+        return replace(rollout, duration=None, stall_certain=True,
+                       stall=f"the first wave never ends: a new pod can never be Ready ({never})")
+    return rollout

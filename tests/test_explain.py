@@ -24,7 +24,10 @@ from podlint.explain import collect, run_explain
 ROOT = Path(__file__).resolve().parent.parent
 LOAP = str(ROOT / "examples" / "loap.yaml")
 WORKLOAD_KEYS = ["kind", "name", "namespace", "path", "line", "startup", "shutdown", "ready",
-                 "assumptions", "findings"]
+                 "rollout", "assumptions", "findings"]
+ROLLOUT_KEYS = ["strategy", "replicas", "max_surge", "max_unavailable", "max_pods", "min_available",
+                "waves", "pod_ready", "pod_stop", "duration_earliest", "duration_latest",
+                "progress_deadline", "steps", "stall", "notes"]
 EVENT_KEYS = ["event", "container", "earliest", "latest", "after", "detail"]
 
 GRACEFUL = """\
@@ -133,6 +136,18 @@ def test_json_shape_is_exact_and_deterministic():
     for event in workload["startup"] + workload["shutdown"]:
         assert list(event) == EVENT_KEYS
     assert workload["assumptions"] == {}
+    # apps/v1beta1 keeps apps/v1's 25 %/25 %: one replica surges one pod and keeps it available.
+    rollout = workload["rollout"]
+    assert list(rollout) == ROLLOUT_KEYS
+    assert {k: rollout[k] for k in ("strategy", "replicas", "max_surge", "max_unavailable", "max_pods",
+                                    "min_available", "waves", "duration_earliest", "duration_latest",
+                                    "progress_deadline", "stall")} == {
+        "strategy": "RollingUpdate", "replicas": 1, "max_surge": 1, "max_unavailable": 0, "max_pods": 2,
+        "min_available": 1, "waves": 1, "duration_earliest": 0, "duration_latest": None,
+        "progress_deadline": 600, "stall": None}
+    assert rollout["steps"] == [
+        {"wave": 0, "time": {"earliest": 0, "latest": 0}, "old": 1, "new": 1, "available": 1},
+        {"wave": 1, "time": {"earliest": 0, "latest": None}, "old": 0, "new": 1, "available": 1}]
     codes = sorted(f["code"] for f in workload["findings"])
     assert codes == ["PL004", "PL401", "PL401", "PL505"]
     pl004 = next(f for f in workload["findings"] if f["code"] == "PL004")
@@ -305,8 +320,11 @@ def test_mermaid_gantt_structure_for_the_seed():
     result = invoke(LOAP, "-f", "mermaid")
     assert result.exit_code == 0
     blocks = gantt_blocks(result.stdout)
-    assert len(blocks) == 2
-    startup, shutdown = (parse_gantt(b) for b in blocks)
+    assert len(blocks) == 3
+    startup, shutdown, rollout = (parse_gantt(b) for b in blocks)
+    # One replica, 25 %/25 %: one wave, the surge pod created at 0, available after Ready (unbounded).
+    assert [(t["section"], t["name"], t["tags"]) for t in rollout] == [
+        ("rollout", "wave 0 (old 1, new 1, available 1) 0 s, no upper bound", ["done"])]
     assert [t["section"] for t in startup][:2] == ["pod", "pod"]
     assert {t["section"] for t in startup} == {"pod", "init (init)", "main (main)"}
     kill = next(t for t in shutdown if t["name"].startswith("sigkill-deadline"))

@@ -209,13 +209,13 @@ def test_nodes_assumption_is_a_whole_count():
 def test_daemonset_rollout_over_the_assumed_nodes_through_the_cli(tmp_path):
     from click.testing import CliRunner
 
-    from podlint.cli import main
+    from podlint.cli import cli
 
     manifest = tmp_path / "ds.yaml"
     manifest.write_text(
         "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n"
         "  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n"
-        "    spec:\n      containers: [{name: agent, image: example/agent:1}]\n")
+        "    spec:\n      containers: [{name: agent, image: \"example/agent:1\"}]\n")
     from podlint.api import Context  # noqa: F401  (the rule surface exposes the rollout)
     from podlint.config import Settings
     from podlint.loader import Source, load_source
@@ -226,5 +226,5 @@ def test_daemonset_rollout_over_the_assumed_nodes_through_the_cli(tmp_path):
     settings = Settings(assume_cli=(("nodes", "7"),))
     ctx = Context(settings, doc, workload, pod)
     assert (ctx.rollout.replicas, ctx.rollout.waves) == (7, 7)
-    result = CliRunner().invoke(main, ["explain", str(manifest), "--assume", "nodes=7"])
+    result = CliRunner().invoke(cli, ["explain", str(manifest), "--assume", "nodes=7"])
     assert result.exit_code in (0, 1), result.output

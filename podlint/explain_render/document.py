@@ -2,8 +2,9 @@
 here, below every renderer and the command, so that the json renderer, the html
 page and later layers (a rollout model) share one definition:
 `{"podlint_version", "kubernetes_version", "workloads": [{"kind", "name",
-"namespace", "path", "line", "startup", "shutdown", "ready", "assumptions",
-"findings"}]}`, keys in that order. `ready` is `{"earliest", "latest", "never"}`:
+"namespace", "path", "line", "startup", "shutdown", "ready", "rollout",
+"assumptions", "findings"}]}`, keys in that order. `rollout` (design.md 8) is
+null for kinds the controllers do not roll (Pod, Job, ...). `ready` is `{"earliest", "latest", "never"}`:
 `never` is true when a probe can never succeed (both bounds are then null).
 """
 from __future__ import annotations
@@ -13,7 +14,10 @@ from podlint.config import format_version
 
 DOCUMENT_KEYS = ("podlint_version", "kubernetes_version", "workloads")
 WORKLOAD_KEYS = ("kind", "name", "namespace", "path", "line", "startup", "shutdown", "ready",
-                 "assumptions", "findings")
+                 "rollout", "assumptions", "findings")
+ROLLOUT_KEYS = ("strategy", "replicas", "max_surge", "max_unavailable", "max_pods", "min_available",
+                "waves", "pod_ready", "pod_stop", "duration_earliest", "duration_latest",
+                "progress_deadline", "steps", "stall", "notes")
 READY_KEYS = ("earliest", "latest", "never")
 
 
@@ -41,6 +45,7 @@ def workload_document(item) -> dict:
         "startup": [event.to_dict() for event in timeline.startup],
         "shutdown": [event.to_dict() for event in timeline.shutdown],
         "ready": ready_document(timeline),
+        "rollout": None if item.rollout is None else item.rollout.to_dict(),
         "assumptions": assumptions,
         "findings": [finding.to_dict() for finding in item.findings],
     }

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from podlint import __version__
 from podlint.explain_render import fmt_range, fmt_time
+from podlint.explain_render.rollout_text import rollout_lines
 from podlint.explain_render.story import sentences
 from podlint.reporters import printable
 
@@ -408,6 +409,48 @@ def panel(svg: Svg, item, phase: str, top: float) -> float:
     return bottom + (26 if phase == "shutdown" else 14)
 
 
+MAX_WAVE_ROWS = 12
+
+
+def rollout_panel(svg: Svg, item, top: float) -> float:
+    """The rollout lane: one bar per wave, from the wave's start to when its new
+    pods are available (bounds as in podlint.rollout), labelled with the pods
+    during it. Returns the y below it."""
+    steps = list(item.rollout.steps)
+    waves = list(zip(steps, steps[1:]))
+    if len(waves) > MAX_WAVE_ROWS:
+        waves = waves[: MAX_WAVE_ROWS - 1] + waves[-1:]
+
+    class _Span:
+        def __init__(self, earliest, latest):
+            self.earliest, self.latest = earliest, latest
+
+    scale = Scale([_Span(a.time.earliest, b.time.latest) for a, b in waves])
+    svg.add(_text(LABEL_X, top + 16, f"Rollout - seconds from the template change "
+                  f"({item.rollout.strategy}, {item.rollout.waves} waves)", 14, "#1f2430", weight="700"))
+    axis_y = top + 30
+    height = len(waves) * (ROW + ROW_GAP) + 2 * LANE_PAD
+    bottom = axis_y + 8 + height
+    for tick in scale.ticks():
+        x = scale.x(tick)
+        svg.add(f'<line x1="{x:.1f}" y1="{axis_y + 4:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" '
+                f'stroke="#e3e7ee" stroke-width="1"/>')
+        svg.add(_text(x, axis_y, f"{fmt_time(tick)}", 10.5, "#5f6b7d", "middle"))
+    y = axis_y + 8
+    fill, stroke = ROLE_FILL["main"]
+    svg.add(f'<rect x="8" y="{y:.1f}" width="{WIDTH - 16}" height="{height - 2:.1f}" rx="5" '
+            f'fill="{fill}" fill-opacity="0.55"/>')
+    svg.add(_text(LABEL_X, y + LANE_PAD + 12, "rollout", 13, "#1f2430", weight="700"))
+    svg.add(_text(LABEL_X, y + LANE_PAD + 27, "waves", 11, stroke))
+    row_y = y + LANE_PAD
+    for step, following in waves:
+        label = f"wave {step.wave}: old {step.old}, new {step.new}, available {step.available}"
+        color = COLORS["kill"] if step.available == 0 else COLORS["ready"]
+        bar(svg, scale, row_y, step.time.earliest, following.time.latest, color, label)
+        row_y += ROW + ROW_GAP
+    return bottom + 14
+
+
 def legend(svg: Svg, top: float) -> float:
     items = [("#5b7db1", "init run"), ("#b98a1d", "container running"), (COLORS["hook"], "hook"),
              (COLORS["startup"], "startup probe"), (COLORS["readiness"], "readiness probe"),
@@ -426,6 +469,8 @@ def workload_svg(item) -> str:
     svg = Svg()
     y = panel(svg, item, "startup", 4)
     y = panel(svg, item, "shutdown", y + 4)
+    if item.rollout is not None and len(item.rollout.steps) > 1:
+        y = rollout_panel(svg, item, y + 4)
     y = legend(svg, y + 2)
     body = "".join(svg.parts)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {y:.0f}" '
@@ -467,6 +512,10 @@ def workload_html(item) -> str:
     notes = "".join(f"<li>{esc(n)}</li>" for n in timeline.notes)
     parts.append(f'<ul class="notes">{notes}</ul>')
     parts.append(workload_svg(item))
+    if item.rollout is not None:
+        parts.append("<h3>Rollout</h3><ul class=\"story\">"
+                     + "".join(f"<li>{esc(line)}</li>" for line in rollout_lines(item.rollout, item.kind, table=False))
+                     + "</ul>" + "".join(_finding_html(f) for f in item.rollout_findings()))
     parts.append("<h3>What this means</h3><ul class=\"story\">"
                  + "".join(f"<li>{esc(s)}</li>" for s in sentences(item)) + "</ul>")
     values = timeline.assumptions.to_dict() if timeline.assumptions is not None else {}

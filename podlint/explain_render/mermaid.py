@@ -93,6 +93,25 @@ def gantt(events, title: str, roles: dict[str, str]) -> list[str]:
     return lines
 
 
+class _Wave:
+    """A rollout wave as gantt() reads an event: one bar in a `rollout` lane."""
+    container = None
+
+    def __init__(self, name: str, earliest: float, latest: float | None):
+        self.event, self.earliest, self.latest = name, earliest, latest
+
+
+def rollout_waves(rollout) -> list[_Wave]:
+    """Each wait of the rollout, from its start to when its new pods are
+    available, named by the pods during it (podlint.rollout steps)."""
+    steps = rollout.steps
+    out = []
+    for step, following in zip(steps, steps[1:]):
+        out.append(_Wave(f"wave {step.wave} (old {step.old}, new {step.new}, available {step.available})",
+                         step.time.earliest, following.time.latest))
+    return out
+
+
 def render(explained: list, settings, out: TextIO, color: bool = False) -> None:
     from podlint.config import format_version
 
@@ -116,3 +135,9 @@ def render(explained: list, settings, out: TextIO, color: bool = False) -> None:
             out.write("```mermaid\n")
             out.write("\n".join(gantt(events, f"{item.ref} {phase}, {what}", roles)) + "\n")
             out.write("```\n\n")
+        waves = rollout_waves(item.rollout) if item.rollout is not None else []
+        if waves:
+            title = (f"{item.ref} rollout, {item.rollout.strategy}, {item.rollout.waves} waves, "
+                     "s from the template change")
+            out.write("```mermaid\n" + "\n".join(gantt(waves, title, {})).replace(
+                "section pod", "section rollout") + "\n```\n\n")

@@ -33,8 +33,9 @@ def _capacity(rollout) -> str:
             f"{rollout.max_pods} {unit}, at least {rollout.min_available} available")
 
 
-def rollout_lines(rollout, kind: str) -> list[str]:
-    """The section's lines after its title."""
+def rollout_lines(rollout, kind: str, table: bool = True) -> list[str]:
+    """The section's lines after its title; `table=False` leaves out the wave
+    table (the HTML page draws the waves instead)."""
     lines: list[str] = []
     replicas = "replicas unknown" if rollout.replicas is None else (
         f"{rollout.replicas} node{'s' if rollout.replicas != 1 else ''} (assumed)" if kind == "DaemonSet"
@@ -44,7 +45,14 @@ def rollout_lines(rollout, kind: str) -> list[str]:
         lines.extend(rollout.notes)
         return lines
     lines.append(_capacity(rollout))
-    lines.append(f"{'wave':>4}  {'time (s)':>14}  {'old':>5}  {'new':>5}  {'available':>9}")
+    if table:
+        lines.extend(_table(rollout))
+    _tail(rollout, lines)
+    return lines
+
+
+def _table(rollout) -> list[str]:
+    lines = [f"{'wave':>4}  {'time (s)':>14}  {'old':>5}  {'new':>5}  {'available':>9}"]
     steps = list(rollout.steps)
     shown = steps if len(steps) <= MAX_ROWS else steps[: MAX_ROWS - 2] + [None] + steps[-1:]
     for step in shown:
@@ -53,6 +61,10 @@ def rollout_lines(rollout, kind: str) -> list[str]:
             continue
         lines.append(f"{step.wave:>4}  {_span(step.time.earliest, step.time.latest):>14}  "
                      f"{step.old:>5}  {step.new:>5}  {step.available:>9}")
+    return lines
+
+
+def _tail(rollout, lines: list[str]) -> None:
     ready = _span(rollout.pod_ready.earliest, rollout.pod_ready.latest)
     stop = _span(rollout.pod_stop.earliest, rollout.pod_stop.latest)
     waits = "wave waits" if rollout.strategy != "Recreate" else "start waits"
@@ -62,8 +74,13 @@ def rollout_lines(rollout, kind: str) -> list[str]:
         count = f"{rollout.waves} wave{'s' if rollout.waves != 1 else ''}"
         lines.append(f"duration: {_span(rollout.duration.earliest, rollout.duration.latest)} s ({count})")
     if rollout.progress_deadline is not None:
-        verdict = rollout.stall or "no single wait can reach it"
+        if rollout.stall:
+            verdict = rollout.stall
+        elif rollout.pod_ready.latest is None:
+            verdict = ("reached only if one wave waits longer; the latest wait is unbounded here "
+                       "(state the startup with --assume NAME.startup=...)")
+        else:
+            verdict = "no single wait can reach it"
         lines.append(f"progressDeadlineSeconds {rollout.progress_deadline} (counted from the last "
                      f"progress): {verdict}")
     lines.extend(rollout.notes)
-    return lines

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from podlint.explain_render import fmt_time
+from podlint.explain_render.rollout_text import rollout_lines
 from podlint.explain_render.story import sentences
 from podlint.reporters import printable
 
@@ -96,6 +97,12 @@ def render_one(item, out: TextIO, paint: _Paint) -> None:
                         + (" s" if ready.latest is not None else ""), BOLD) + "\n\n")
     _table(out, "SHUTDOWN (s from t0, the kubelet starting the kill)", "shutdown", timeline.shutdown,
            len(timeline.startup), placed, width, paint)
+    if item.rollout is not None:
+        out.write("\n" + paint("  ROLLOUT (s from the template change; every pod replaced)", BOLD) + "\n")
+        for line in rollout_lines(item.rollout, item.kind):
+            out.write(f"  {printable(line)}\n")
+        for finding in item.rollout_findings():
+            out.write(_finding_line(finding, paint, "  ") + "\n")
     out.write("\n" + paint("  What this means", BOLD) + "\n")
     for sentence in sentences(item):
         out.write(f"  - {printable(sentence)}\n")
