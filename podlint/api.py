@@ -26,6 +26,9 @@ __all__ = [
     "as_str", "known_pre_stop", "seconds", "item_position", "key_position", "object_identity", "value_position",
 ]
 # Kinds and object shape (workloads.py).
+from podlint.labels import label_value, requirement_fails, selector_matches, selector_requirements
+
+__all__ += ["label_value", "requirement_fails", "selector_matches", "selector_requirements"]
 __all__ += ["ALWAYS_RESTART_KINDS", "LABEL_SELECTOR_KINDS", "MAP_SELECTOR_KINDS", "Strategy",
             "object_is_patch", "object_is_whole"]
 # Version gates of the lifecycle model (lifecycle-semantics.md section 8).

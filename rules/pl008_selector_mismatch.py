@@ -82,7 +82,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from podlint.api import (LABEL_SELECTOR_KINDS, MAP_SELECTOR_KINDS, Context, Finding,
-                         key_position)
+                         key_position, label_value, requirement_fails, selector_requirements)
 
 CODE = "PL008"
 NAME = "selector-mismatch"
@@ -91,61 +91,6 @@ OPTIONS = {}
 
 JOB_GENERATED_KEYS = frozenset({"job-name", "controller-uid", "batch.kubernetes.io/job-name",
                                 "batch.kubernetes.io/controller-uid"})
-
-
-def _label_value(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return None
-
-
-def _requirements(selector: Any, plain_map: bool) -> list[tuple[str, str, tuple[str, ...]]] | None:
-    """(key, operator, values) requirements, or None when the selector cannot be read."""
-    if not isinstance(selector, dict):
-        return None
-    out = []
-    labels = selector if plain_map else selector.get("matchLabels")
-    if labels is not None:
-        if not isinstance(labels, dict):
-            return None
-        for key, value in labels.items():
-            text = _label_value(value)
-            if not isinstance(key, str) or text is None:
-                return None
-            out.append((key, "In", (text,)))
-    if plain_map:
-        return out
-    expressions = selector.get("matchExpressions")
-    if expressions is not None:
-        if not isinstance(expressions, list):
-            return None
-        for expression in expressions:
-            if not isinstance(expression, dict):
-                return None
-            key, operator = expression.get("key"), expression.get("operator")
-            values = expression.get("values") or []
-            if not isinstance(key, str) or operator not in ("In", "NotIn", "Exists", "DoesNotExist") \
-                    or not isinstance(values, list):
-                return None
-            texts = tuple(_label_value(v) for v in values)
-            if None in texts:
-                return None
-            out.append((key, operator, texts))
-    return out
-
-
-def _fails(requirement, labels: dict[str, str]) -> bool:
-    key, operator, values = requirement
-    present = key in labels
-    if operator == "In":
-        return not present or labels[key] not in values
-    if operator == "NotIn":
-        return present and labels[key] in values
-    if operator == "Exists":
-        return not present
-    return present                              # DoesNotExist
 
 
 def _describe(requirement) -> str:
@@ -166,7 +111,7 @@ def _template_labels(template: Any) -> dict[str, str] | None:
         return None
     out = {}
     for key, value in labels.items():
-        text = _label_value(value)
+        text = label_value(value)
         if not isinstance(key, str) or text is None:
             return None
         out[key] = text
@@ -198,7 +143,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     selector = spec.get("selector")
     where = key_position(spec, "selector", ctx.path, workload.location)
     plain_map = kind in MAP_SELECTOR_KINDS
-    requirements = _requirements(selector, plain_map)
+    requirements = selector_requirements(selector, plain_map)
     if requirements is None:
         return                                  # wrong shape: PL003's
     if kind == "Job" and spec.get("manualSelector") is not True:
@@ -223,7 +168,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     labels = _template_labels(workload.template)
     if labels is None:
         return
-    failing = [r for r in requirements if _fails(r, labels)]
+    failing = [r for r in requirements if requirement_fails(r, labels)]
     if not failing:
         return
     shown = ", ".join(_describe(r) for r in failing[:3]) + (", ..." if len(failing) > 3 else "")
