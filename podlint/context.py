@@ -137,6 +137,16 @@ class Context:
         return Condition("unresolved-target", path=self.path, key=object_key(self.document),
                          detail=str(port_index))
 
+    def related(self, kind: str, detail: str = "") -> Condition:
+        """A Condition on this object that the run settles once every file is in:
+        kind "served" (a Service in scope sends this workload traffic), "autoscaled"
+        (a HorizontalPodAutoscaler in scope targets it), "budget" (this
+        PodDisruptionBudget allows no eviction; detail "full" or "minimum"). The
+        message may say RELATED where the objects it rests on are to be named."""
+        from podlint.crossfile import object_key
+
+        return Condition(kind, path=self.path, key=object_key(self.document), detail=detail)
+
     def finding(self, location: Location, message: str, *, container: str | None = None,
                 hint: str | None = None, when: Any = None, severity: str | None = None) -> Finding:
         """A Finding stamped with this rule's code, name, severity and workload."""

@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from podlint.finding import RELATED, Condition, Finding
 from podlint.scope import Kustomization, Place, Scopes, name_line, read_kustomization
+
+if TYPE_CHECKING:     # imported when first needed: off the path of runs without budgets
+    from podlint.disruption import AutoscalerFacts, BudgetFacts
 
 METRICS_PORT = re.compile(r"(^|-)metrics($|-)")
 ObjectKey = tuple[str, int, int]        # (path, document index, item in a kind: List or -1)
@@ -77,6 +80,8 @@ class PodFacts:
     labels: tuple[tuple[str, str], ...]
     containers: tuple[ContainerFacts, ...]
     complete: bool                      # no image-less container (a patch fragment's ports are unknown)
+    replicas: int | None = None         # spec.replicas (default 1) of a scaled kind, 1 for a Pod;
+                                        # None where the manifest cannot say (DaemonSet, Job, ...)
 
     def describe(self) -> str:
         kind, _, name = self.ref.partition("/")
@@ -146,7 +151,21 @@ def pod_facts(pod, place: Place) -> PodFacts:
             tuple(sorted(readiness_ports)), _idle(c.raw)))
     complete = not any(c.is_patch_fragment for c in pod.all_containers)
     return PodFacts(pod.workload.ref, place, tuple(sorted(pod.labels.items())), tuple(containers),
-                    complete)
+                    complete, _replicas(pod.workload))
+
+
+def _replicas(workload) -> int | None:
+    from podlint.disruption import SCALED_KINDS
+
+    if workload.kind == "Pod":
+        return 1
+    if workload.kind not in SCALED_KINDS:
+        return None
+    spec = workload.obj.get("spec") if isinstance(workload.obj, dict) else None
+    value = spec.get("replicas") if isinstance(spec, dict) else None
+    if value is None:
+        return 1
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # Commands a placeholder or client container runs to stay alive without serving.
@@ -241,6 +260,8 @@ class Summary:
     service_keys: dict[ObjectKey, ServiceFacts] = field(default_factory=dict)
     pods: dict[ObjectKey, PodFacts] = field(default_factory=dict)
     kustomizations: list[Kustomization] = field(default_factory=list)
+    budgets: dict[ObjectKey, "BudgetFacts"] = field(default_factory=dict)
+    autoscalers: list["AutoscalerFacts"] = field(default_factory=list)
 
     def add_document(self, document, kind: str | None, name: str | None,
                      namespace: str | None) -> None:
@@ -260,6 +281,16 @@ class Summary:
             if facts is not None:
                 self.services.append(facts)
                 self.service_keys[object_key(document)] = facts
+        elif kind == "PodDisruptionBudget" and isinstance(data, dict):
+            from podlint.disruption import budget_facts
+            budget = budget_facts(data, str(data.get("apiVersion")), name, place)
+            if budget is not None:
+                self.budgets[object_key(document)] = budget
+        elif kind == "HorizontalPodAutoscaler" and isinstance(data, dict):
+            from podlint.disruption import autoscaler_facts
+            scaler = autoscaler_facts(data, name, place)
+            if scaler is not None:
+                self.autoscalers.append(scaler)
 
     def add_pod(self, document, pod) -> None:
         place = Place(document.path, pod.namespace, name_line(document.data, document.line))
@@ -271,6 +302,8 @@ class Summary:
         self.service_keys.update(other.service_keys)
         self.pods.update(other.pods)
         self.kustomizations.extend(other.kustomizations)
+        self.budgets.update(other.budgets)
+        self.autoscalers.extend(other.autoscalers)
         self._index = None
 
     # lookup tables built on first use and dropped by merge(): not part of the data
@@ -309,6 +342,8 @@ class _Index:
         for service in sorted(summary.services, key=_service_order):
             self.by_item.setdefault(service.selector[0], []).append(service)
         self.pods = sorted(summary.pods.values(), key=lambda p: (p.place.path, p.place.line, p.ref))
+        self.budgets = sorted(summary.budgets.values(), key=lambda b: (b.place.path, b.place.line))
+        self.autoscalers = sorted(summary.autoscalers, key=lambda a: (a.place.path, a.place.line))
 
     def services_selecting(self, pod: PodFacts) -> list[ServiceFacts]:
         """The Services in the pod's scope that select it, in path order."""
@@ -325,6 +360,29 @@ class _Index:
     def pods_selected(self, service: ServiceFacts) -> list[PodFacts]:
         return [pod for pod in self.pods if pod.labels and service.selects(dict(pod.labels))
                 and self.scopes.serves(pod.place, service.place, "Service")]
+
+    def serving_services(self, pod: PodFacts) -> list[ServiceFacts]:
+        """The Services in scope that send the pod traffic other than scrapes."""
+        return [s for s in self.services_selecting(pod)
+                if any(not pod.scrape_only(port) and pod.routed(port) for port in s.ports)]
+
+    def budgets_for(self, pod: PodFacts) -> list["BudgetFacts"]:
+        """The PodDisruptionBudgets in the pod's scope that cover it, in path order."""
+        found = [b for b in self.budgets if b.selects(dict(pod.labels))
+                 and self.scopes.close(pod.place, b.place, "PodDisruptionBudget")]
+        return sorted(found, key=lambda b: (b.place.path, b.place.line))
+
+    def autoscalers_for(self, pod: PodFacts) -> list["AutoscalerFacts"]:
+        return [a for a in self.autoscalers if a.targets(pod.ref) and self._scales(pod, a)]
+
+    def _scales(self, pod: PodFacts, scaler) -> bool:
+        return self.scopes.close(pod.place, scaler.place, "HorizontalPodAutoscaler")
+
+    def covered(self, budget: "BudgetFacts"):
+        from podlint.disruption import covered
+
+        workloads = [p for p in self.pods if self.scopes.close(p.place, budget.place, "PodDisruptionBudget")]
+        return covered(budget, workloads, self.autoscalers, self._scales)
 
     def defined(self, kind: str, name: str, place: Place) -> bool:
         return any(self.scopes.related(place, other, maybe=True)
@@ -377,6 +435,29 @@ def _resolve(finding: Finding, summary: Summary) -> Finding | None:
                                for p in pods for c in p.containers if c.role != "init"):
             return None
         return _named(finding, _name_all([p.describe() for p in pods]))
+    if condition.kind == "served":
+        pod = summary.pods.get(condition.key)
+        services = index.serving_services(pod) if pod is not None else []
+        return _named(finding, _name_all([s.describe() for s in services])) if services else None
+    if condition.kind == "autoscaled":
+        pod = summary.pods.get(condition.key)
+        scalers = index.autoscalers_for(pod) if pod is not None else []
+        return _named(finding, _name_all([a.describe() for a in scalers])) if scalers else None
+    if condition.kind == "budget":
+        budget = summary.budgets.get(condition.key)
+        if budget is None:
+            return None
+        covered = index.covered(budget)
+        if covered.pods is None:
+            return None
+        if condition.detail == "full" and covered.allowed == 0:
+            plural = "s" if covered.pods != 1 else ""
+            return _named(finding, f"{_name_all(list(covered.workloads))}: {covered.pods} pod{plural}")
+        if condition.detail == "minimum" and covered.allowed_at_minimum == 0 and (covered.allowed or 0) > 0:
+            scalers = _name_all([a.describe() for a in covered.autoscalers])
+            plural = "s" if covered.pods_at_minimum != 1 else ""
+            return _named(finding, f"{scalers} at its minimum: {covered.pods_at_minimum} pod{plural}")
+        return None
     return finding
 
 

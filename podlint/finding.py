@@ -49,6 +49,12 @@ class Condition:
       `detail` (`readiness`: only Services whose endpoints wait for readiness).
     kind "unresolved-target": the pods that Service `key` selects in its scope
       exist and none declares the named targetPort of its port number `detail`.
+    kind "served": a Service in scope of the pod `key` sends it traffic other
+      than metrics scrapes (the rollout rules: downtime matters only then).
+    kind "autoscaled": a HorizontalPodAutoscaler in scope targets the workload `key`.
+    kind "budget": the PodDisruptionBudget `key` allows no eviction of the pods
+      it covers in scope, at full scale (`detail` "full") or only with their
+      autoscalers at the minimum ("minimum").
     """
     kind: str
     namespace: str | None = None

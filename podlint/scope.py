@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STDIN = "<stdin>"
+APP_FOLDER_FILES = 25       # Scopes.close: more manifests than this in one folder is a collection
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io/"
 # Keys of a kustomization whose entries are paths of files or folders it builds from.
@@ -172,6 +173,7 @@ class Scopes:
     _reach: dict[str, tuple[frozenset[str], frozenset[str]]] | None = field(default=None, repr=False)
     _keys: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, repr=False)
     _namespaces: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _folder_files: dict[str, int] | None = field(default=None, repr=False)
 
     def _build(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         if self._reach is None:
@@ -249,6 +251,42 @@ class Scopes:
             return True
         return (kind not in self.kinds.get(workload.path, ())
                 and other.path not in self.workload_files)
+
+    def close(self, workload: Place, other: Place, kind: str) -> bool:
+        """`serves`, and closer than a shared folder of many files: the same
+        file, a kustomization that builds both, or a folder of at most
+        APP_FOLDER_FILES manifests. A folder of dozens of manifests is a
+        collection of examples or test cases (kube-linter's tests/checks, a
+        flattened samples repository), not one application, and an autoscaler or
+        disruption budget there that names a workload by a common name (`web`,
+        `frontend`) is usually another example's."""
+        if not self.serves(workload, other, kind):
+            return False
+        if workload.path == other.path:
+            return True
+        if self.folder_files(workload.folder) <= APP_FOLDER_FILES:
+            return True
+        # In a folder of many manifests only a kustomization that names both files
+        # (or their own folders) ties them; its own folder alone does not.
+        reach = self._build()
+        for kind, k_path in self.keys(workload.path) & self.keys(other.path):
+            if kind != "kustomization":
+                continue
+            files, folders = reach[k_path]
+            own = folder_of(k_path)
+            if all(os.path.normpath(p) in files or (folder_of(p) in folders and folder_of(p) != own)
+                   for p in (workload.path, other.path)):
+                return True
+        return False
+
+    def folder_files(self, folder: str) -> int:
+        """How many linted files holding Kubernetes objects the folder has."""
+        if self._folder_files is None:
+            counts: dict[str, int] = {}
+            for path in self.kinds:
+                counts[folder_of(path)] = counts.get(folder_of(path), 0) + 1
+            self._folder_files = counts
+        return self._folder_files.get(folder, 0)
 
     def generated(self) -> list[tuple[Generated, Place]]:
         """Every generated object with its place (the kustomization's file)."""

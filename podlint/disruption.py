@@ -1,0 +1,168 @@
+"""PodDisruptionBudgets and HorizontalPodAutoscalers, and what they allow.
+
+A node drain evicts pods through the Eviction API, which refuses while a
+budget covering the pod allows no disruption; an autoscaler moves a workload's
+replica count between its minimum and maximum, and the budget's arithmetic
+moves with it. Both are other objects, related to a workload only inside its
+application scope (podlint.scope). Workers record small facts per file; the run
+answers, once every file is in, which budgets and autoscalers act on a
+workload and how many pods a drain may take at full scale and at the
+autoscaler's minimum (podlint.rollout.pdb_allowed_disruptions follows
+disruption.go).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from podlint.labels import selector_matches, selector_requirements
+from podlint.rollout import pdb_allowed_disruptions
+from podlint.scope import Place
+
+SCALED_KINDS = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController",
+                          "DeploymentConfig"})
+
+
+@dataclass(frozen=True)
+class BudgetFacts:
+    """One PodDisruptionBudget as the disruption controller reads it."""
+    name: str | None
+    place: Place
+    requirements: tuple | None          # None: a selector podlint cannot read
+    empty_selects_all: bool             # policy/v1: {} selects every pod; v1beta1: none
+    min_available: int | str | None
+    max_unavailable: int | str | None
+    line: int                           # the minAvailable / maxUnavailable value
+    column: int
+
+    def selects(self, labels: dict[str, str]) -> bool:
+        if self.requirements is None:
+            return False
+        if not self.requirements:
+            return self.empty_selects_all
+        return selector_matches(list(self.requirements), labels)
+
+    def spec(self) -> dict:
+        return {"minAvailable": self.min_available, "maxUnavailable": self.max_unavailable}
+
+    def describe(self) -> str:
+        return self.place.describe("PodDisruptionBudget", self.name)
+
+    def rule_text(self) -> str:
+        if self.max_unavailable is not None:
+            return f"maxUnavailable {self.max_unavailable}"
+        return f"minAvailable {self.min_available}"
+
+
+@dataclass(frozen=True)
+class AutoscalerFacts:
+    name: str | None
+    place: Place
+    target_kind: str | None
+    target_name: str | None
+    min_replicas: int                   # default 1
+    max_replicas: int | None
+
+    def targets(self, ref: str) -> bool:
+        return f"{self.target_kind}/{self.target_name}" == ref
+
+    def describe(self) -> str:
+        return self.place.describe("HorizontalPodAutoscaler", self.name)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _int_or_percent(value: Any) -> int | str | None:
+    if isinstance(value, bool):
+        return None
+    return value if isinstance(value, (int, str)) else None
+
+
+def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -> BudgetFacts | None:
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    selector = spec.get("selector")
+    requirements = selector_requirements(selector if selector is not None else {}, False) \
+        if isinstance(selector, (dict, type(None))) else None
+    key = "maxUnavailable" if spec.get("maxUnavailable") is not None else "minAvailable"
+    try:
+        line, column = spec.lc.value(key) if key in spec else (spec.lc.line, spec.lc.col)
+        line, column = line + 1, column + 1
+    except Exception:
+        line, column = place.line, 1
+    return BudgetFacts(name, place, None if requirements is None else tuple(requirements),
+                       api_version != "policy/v1beta1", _int_or_percent(spec.get("minAvailable")),
+                       _int_or_percent(spec.get("maxUnavailable")), line, column)
+
+
+def autoscaler_facts(data: dict, name: str | None, place: Place) -> AutoscalerFacts | None:
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    target = spec.get("scaleTargetRef")
+    target = target if isinstance(target, dict) else {}
+    kind, target_name = target.get("kind"), target.get("name")
+    return AutoscalerFacts(name, place, kind if isinstance(kind, str) else None,
+                           target_name if isinstance(target_name, str) else None,
+                           _count(spec.get("minReplicas")) or 1, _count(spec.get("maxReplicas")))
+
+
+@dataclass(frozen=True)
+class Covered:
+    """What one budget allows for the pods it covers in scope."""
+    budget: BudgetFacts
+    workloads: tuple[str, ...]          # the workloads it covers, described
+    pods: int | None                    # their replicas at full scale (None: unknown, a DaemonSet)
+    allowed: int | None                 # at full scale
+    pods_at_minimum: int | None         # with every covered autoscaler at its minimum
+    allowed_at_minimum: int | None
+    autoscalers: tuple[AutoscalerFacts, ...]
+
+
+def covered(budget: BudgetFacts, workloads, autoscalers, related) -> Covered:
+    """The budget's arithmetic over the workloads (PodFacts) it selects in
+    scope. Full scale is spec.replicas, or an autoscaler's maximum; the other
+    end is every autoscaler at its minimum."""
+    mine = [w for w in workloads if w.labels and budget.selects(dict(w.labels))]
+    described = tuple(w.describe() for w in mine)
+    scalers: list[AutoscalerFacts] = []
+    full = minimum = 0
+    known = bool(mine)
+    for workload in mine:
+        scaler = next((a for a in autoscalers if a.targets(workload.ref) and related(workload, a)), None)
+        if workload.replicas is None:
+            known = False
+            continue
+        if scaler is not None:
+            scalers.append(scaler)
+            full += scaler.max_replicas if scaler.max_replicas is not None else workload.replicas
+            minimum += scaler.min_replicas
+        else:
+            full += workload.replicas
+            minimum += workload.replicas
+    if not known:
+        return Covered(budget, described, None, None, None, None, tuple(scalers))
+    return Covered(budget, described, full, pdb_allowed_disruptions(budget.spec(), full),
+                   minimum, pdb_allowed_disruptions(budget.spec(), minimum), tuple(scalers))
+
+
+def disruption_document(workload, budgets: list[Covered], autoscalers: list[AutoscalerFacts]) -> dict:
+    """explain's JSON `disruption` object for one workload (design.md 8)."""
+    allowed = [c.allowed for c in budgets if c.allowed is not None]
+    at_minimum = [c.allowed_at_minimum for c in budgets if c.allowed_at_minimum is not None]
+    full = min(allowed) if allowed else None
+    return {
+        "budgets": [{"name": c.budget.name, "path": c.budget.place.path, "line": c.budget.place.line,
+                     "rule": c.budget.rule_text(), "pods": c.pods,
+                     "allowed_disruptions": c.allowed,
+                     "allowed_at_hpa_minimum": c.allowed_at_minimum} for c in budgets],
+        "autoscalers": [{"name": a.name, "path": a.place.path, "line": a.place.line,
+                         "min_replicas": a.min_replicas, "max_replicas": a.max_replicas}
+                        for a in autoscalers],
+        "allowed_disruptions": full,
+        "allowed_at_hpa_minimum": min(at_minimum) if at_minimum and autoscalers else None,
+        "drain_can_evict": None if budgets and full is None else (not budgets or full >= 1),
+    }
