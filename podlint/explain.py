@@ -74,6 +74,8 @@ class Explained:
     # about, not the first candidate row of its container.
     anchors: tuple[tuple[int, str, str | None], ...] = ()
     rollout: Any = None                     # podlint.rollout.Rollout, None for other kinds
+    key: tuple = ()                         # crossfile.object_key of its document
+    disruption: dict | None = None          # budgets and autoscalers in scope (after settling)
 
     @property
     def ref(self) -> str:
@@ -187,6 +189,8 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None,
                 selection.matched[number] = True
     for item in out:
         item.findings = sorted(settle(item.findings, summary), key=finding_sort_key)
+        if item.rollout is not None:
+            item.disruption = disruption_of(summary, item.key)
     from podlint.assumptions import unmatched_warnings
     from podlint.run import walks_folders
     containers = {name for item in out for name, _ in item.containers}
@@ -200,6 +204,20 @@ def collect(paths, settings: Settings, workloads=(), err: TextIO | None = None,
     return out, status
 
 
+def disruption_of(summary, key: tuple) -> dict | None:
+    """explain's `disruption` object for the workload whose document is `key`:
+    the budgets and autoscalers acting on it in its scope (podlint.disruption)."""
+    from podlint.disruption import disruption_document
+
+    pod = summary.pods.get(key)
+    if pod is None:
+        return None
+    index = summary.index
+    scalers = index.autoscalers_for(pod)
+    budgets = [index.covered(b) for b in index.budgets_for(pod)]
+    return disruption_document(pod, budgets, scalers)
+
+
 def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileExplained:
     """Load, lint and explain one file (run.map_files calls it, maybe in a worker)."""
     import io
@@ -208,6 +226,7 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
     from podlint.crossfile import Summary
     from podlint.engine import lint_loaded
     from podlint.loader import load_source
+    from podlint.crossfile import object_key
     from podlint.model import model_document
     from podlint.rollout import rollout_for
     from podlint.timeline import build_timeline
@@ -251,7 +270,7 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
             workload.kind, workload.name, workload.namespace, workload.api_version,
             workload.path, workload.location.line, workload.location.column, timeline, mine,
             tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod),
-            rollout_for(workload, timeline, assumptions.nodes)))
+            rollout_for(workload, timeline, assumptions.nodes), object_key(document)))
     return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
 
 

@@ -24,7 +24,7 @@ from podlint.explain import collect, run_explain
 ROOT = Path(__file__).resolve().parent.parent
 LOAP = str(ROOT / "examples" / "loap.yaml")
 WORKLOAD_KEYS = ["kind", "name", "namespace", "path", "line", "startup", "shutdown", "ready",
-                 "rollout", "assumptions", "findings"]
+                 "rollout", "disruption", "assumptions", "findings"]
 ROLLOUT_KEYS = ["strategy", "replicas", "max_surge", "max_unavailable", "max_pods", "min_available",
                 "waves", "pod_ready", "pod_stop", "duration_earliest", "duration_latest",
                 "progress_deadline", "steps", "stall", "notes"]

@@ -228,3 +228,43 @@ def test_daemonset_rollout_over_the_assumed_nodes_through_the_cli(tmp_path):
     assert (ctx.rollout.replicas, ctx.rollout.waves) == (7, 7)
     result = CliRunner().invoke(cli, ["explain", str(manifest), "--assume", "nodes=7"])
     assert result.exit_code in (0, 1), result.output
+
+
+def test_explain_json_disruption_names_the_budget_and_autoscaler_in_scope():
+    """design.md 8: allowed disruptions at full scale (the autoscaler's maximum) and at its minimum."""
+    import json
+
+    from click.testing import CliRunner
+
+    from podlint.cli import cli
+    from tests.helpers import ROOT
+
+    path = "tests/fixtures/rules/PL604/fail_budget_at_hpa_minimum.yaml"
+    import os
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, ["explain", path, "-f", "json"])
+    finally:
+        os.chdir(old)
+    (workload,) = json.loads(result.stdout)["workloads"]
+    assert workload["disruption"] == {
+        "budgets": [{"name": "zookeeper-pdb", "path": path, "line": 24, "rule": "minAvailable 2", "pods": 7,
+                     "allowed_disruptions": 5, "allowed_at_hpa_minimum": 0}],
+        "autoscalers": [{"name": "zookeeper-hpa", "path": path, "line": 34, "min_replicas": 1, "max_replicas": 7}],
+        "allowed_disruptions": 5, "allowed_at_hpa_minimum": 0, "drain_can_evict": True}
+
+
+def test_a_budget_that_allows_nothing_means_no_drain_can_evict(tmp_path):
+    from podlint.config import Settings
+    from podlint.explain import collect
+
+    path = tmp_path / "app.yaml"
+    path.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  selector: {matchLabels: {app: api}}\n"
+        "  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: api, image: \"a:1\"}]\n"
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\n"
+        "spec:\n  minAvailable: 1\n  selector: {matchLabels: {app: api}}\n")
+    (item,), status = collect([str(path)], Settings())
+    assert item.disruption["allowed_disruptions"] == 0 and item.disruption["drain_can_evict"] is False
+    assert [f.code for f in item.findings if f.code.startswith("PL6")] == []   # PL603 is on the budget

@@ -4,7 +4,8 @@ page and later layers (a rollout model) share one definition:
 `{"podlint_version", "kubernetes_version", "workloads": [{"kind", "name",
 "namespace", "path", "line", "startup", "shutdown", "ready", "rollout",
 "assumptions", "findings"}]}`, keys in that order. `rollout` (design.md 8) is
-null for kinds the controllers do not roll (Pod, Job, ...). `ready` is `{"earliest", "latest", "never"}`:
+null for kinds the controllers do not roll (Pod, Job, ...); `disruption` (the
+PodDisruptionBudgets and HorizontalPodAutoscalers in the workload's scope) with it. `ready` is `{"earliest", "latest", "never"}`:
 `never` is true when a probe can never succeed (both bounds are then null).
 """
 from __future__ import annotations
@@ -14,7 +15,9 @@ from podlint.config import format_version
 
 DOCUMENT_KEYS = ("podlint_version", "kubernetes_version", "workloads")
 WORKLOAD_KEYS = ("kind", "name", "namespace", "path", "line", "startup", "shutdown", "ready",
-                 "rollout", "assumptions", "findings")
+                 "rollout", "disruption", "assumptions", "findings")
+DISRUPTION_KEYS = ("budgets", "autoscalers", "allowed_disruptions", "allowed_at_hpa_minimum",
+                   "drain_can_evict")
 ROLLOUT_KEYS = ("strategy", "replicas", "max_surge", "max_unavailable", "max_pods", "min_available",
                 "waves", "pod_ready", "pod_stop", "duration_earliest", "duration_latest",
                 "progress_deadline", "steps", "stall", "notes")
@@ -46,6 +49,7 @@ def workload_document(item) -> dict:
         "shutdown": [event.to_dict() for event in timeline.shutdown],
         "ready": ready_document(timeline),
         "rollout": None if item.rollout is None else item.rollout.to_dict(),
+        "disruption": item.disruption,
         "assumptions": assumptions,
         "findings": [finding.to_dict() for finding in item.findings],
     }

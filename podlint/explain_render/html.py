@@ -17,7 +17,7 @@ from typing import TextIO
 
 from podlint import __version__
 from podlint.explain_render import fmt_range, fmt_time
-from podlint.explain_render.rollout_text import rollout_lines
+from podlint.explain_render.rollout_text import disruption_lines, rollout_lines
 from podlint.explain_render.story import sentences
 from podlint.reporters import printable
 
@@ -514,7 +514,8 @@ def workload_html(item) -> str:
     parts.append(workload_svg(item))
     if item.rollout is not None:
         parts.append("<h3>Rollout</h3><ul class=\"story\">"
-                     + "".join(f"<li>{esc(line)}</li>" for line in rollout_lines(item.rollout, item.kind, table=False))
+                     + "".join(f"<li>{esc(line)}</li>" for line in rollout_lines(item.rollout, item.kind, table=False)
+                               + disruption_lines(item.disruption))
                      + "</ul>" + "".join(_finding_html(f) for f in item.rollout_findings()))
     parts.append("<h3>What this means</h3><ul class=\"story\">"
                  + "".join(f"<li>{esc(s)}</li>" for s in sentences(item)) + "</ul>")

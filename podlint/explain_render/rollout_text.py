@@ -84,3 +84,25 @@ def _tail(rollout, lines: list[str]) -> None:
         lines.append(f"progressDeadlineSeconds {rollout.progress_deadline} (counted from the last "
                      f"progress): {verdict}")
     lines.extend(rollout.notes)
+
+
+def disruption_lines(disruption: dict | None) -> list[str]:
+    """What budgets and autoscalers allow a node drain, from explain's JSON object."""
+    if not disruption:
+        return []
+    lines = []
+    for scaler in disruption["autoscalers"]:
+        lines.append(f'autoscaled by HorizontalPodAutoscaler "{scaler["name"]}" ({scaler["path"]}:'
+                     f'{scaler["line"]}): {scaler["min_replicas"]} to {scaler["max_replicas"]} replicas')
+    for budget in disruption["budgets"]:
+        at_min = budget["allowed_at_hpa_minimum"]
+        minimum = f", {at_min} at the autoscaler's minimum" if disruption["autoscalers"] and at_min is not None else ""
+        allowed = "unknown (pod count unknown)" if budget["allowed_disruptions"] is None \
+            else str(budget["allowed_disruptions"])
+        lines.append(f'PodDisruptionBudget "{budget["name"]}" ({budget["path"]}:{budget["line"]}), '
+                     f'{budget["rule"]}: evictions allowed {allowed} at full scale{minimum}')
+    if not disruption["budgets"]:
+        lines.append("no PodDisruptionBudget covers it: a node drain may evict every pod at once")
+    elif disruption["drain_can_evict"] is False:
+        lines.append("a node drain can never evict these pods: it hangs until the budget changes")
+    return lines

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from podlint.explain_render import fmt_time
-from podlint.explain_render.rollout_text import rollout_lines
+from podlint.explain_render.rollout_text import disruption_lines, rollout_lines
 from podlint.explain_render.story import sentences
 from podlint.reporters import printable
 
@@ -99,7 +99,7 @@ def render_one(item, out: TextIO, paint: _Paint) -> None:
            len(timeline.startup), placed, width, paint)
     if item.rollout is not None:
         out.write("\n" + paint("  ROLLOUT (s from the template change; every pod replaced)", BOLD) + "\n")
-        for line in rollout_lines(item.rollout, item.kind):
+        for line in rollout_lines(item.rollout, item.kind) + disruption_lines(item.disruption):
             out.write(f"  {printable(line)}\n")
         for finding in item.rollout_findings():
             out.write(_finding_line(finding, paint, "  ") + "\n")
