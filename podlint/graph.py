@@ -39,6 +39,15 @@ Edges carry `relation`:
     mounts        container -> volume, with `read_only`, `mount_path`,
                   `mount_paths`, `device` and the mount's location
     references    container/volume/pod -> external object, with `via` and `optional`
+    selects       Service -> pod: a Service in the workload's application scope
+                  whose selector matches its pod (`ports` it sends)
+    covers        PodDisruptionBudget -> pod, with its `rule` and the evictions it
+                  allows at full scale (`allowed`, None when the pod count is unknown)
+    scales        HorizontalPodAutoscaler -> pod, with `min_replicas` and `max_replicas`
+
+The last three come from other documents of the run (node type "related",
+id `KIND:NAME`, with their file and line); `podlint graph` adds them once every
+file is read (add_related).
 
 Probes and hooks of a regular init container (rejected by the API, PL103) are
 nodes with their `*-of` edge but gate and block nothing.
@@ -63,8 +72,11 @@ HOOK_OF = "hook-of"
 PROBE_OF = "probe-of"
 MOUNTS = "mounts"
 REFERENCES = "references"
-RELATIONS = (RUNS_BEFORE, GATES, HOOK_OF, PROBE_OF, MOUNTS, REFERENCES)
-NODE_TYPES = ("pod", "container", "hook", "probe", "volume", "external")
+SELECTS = "selects"
+COVERS = "covers"
+SCALES = "scales"
+RELATIONS = (RUNS_BEFORE, GATES, HOOK_OF, PROBE_OF, MOUNTS, REFERENCES, SELECTS, COVERS, SCALES)
+NODE_TYPES = ("pod", "container", "hook", "probe", "volume", "external", "related")
 CLAIM_TEMPLATE = "volumeClaimTemplate"
 LABEL_LIMIT = 60
 
@@ -301,6 +313,29 @@ def _add_references(graph: nx.DiGraph, pod: Pod, ordered: tuple[Container, ...],
             continue
         graph.add_edge(source, target, relation=REFERENCES, via=ref.via, optional=ref.optional,
                        **_where(ref.location))
+
+
+def add_related(graph: nx.DiGraph, services=(), budgets=(), autoscalers=()) -> None:
+    """The Services, PodDisruptionBudgets and HorizontalPodAutoscalers acting on
+    the pod, as `related` nodes with an edge to the pod (podlint.crossfile and
+    podlint.disruption facts, already scoped to the workload)."""
+    def node(kind: str, name, place) -> str:
+        base = f"{kind}:{name or '<unnamed>'}"
+        ident = base if not graph.has_node(base) else _fresh(graph, base)
+        graph.add_node(ident, type="related", kind=kind, name=name, label=f"{kind} {name}",
+                       path=place.path, line=place.line)
+        return ident
+
+    for service in services:
+        ports = ", ".join(f"{p.port}->{p.target}" for p in service.ports)
+        graph.add_edge(node("Service", service.name, service.place), "pod", relation=SELECTS, ports=ports)
+    for covered in budgets:
+        budget = covered.budget
+        graph.add_edge(node("PodDisruptionBudget", budget.name, budget.place), "pod", relation=COVERS,
+                       rule=budget.rule_text(), allowed=covered.allowed)
+    for scaler in autoscalers:
+        graph.add_edge(node("HorizontalPodAutoscaler", scaler.name, scaler.place), "pod", relation=SCALES,
+                       min_replicas=scaler.min_replicas, max_replicas=scaler.max_replicas)
 
 
 # ----------------------------------------------------------------------------- queries

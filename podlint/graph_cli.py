@@ -36,6 +36,7 @@ class Entry:
     line: int
     column: int
     graph: Any                  # networkx.DiGraph
+    key: tuple = ()             # crossfile.object_key of its document
 
     @property
     def ref(self) -> str:
@@ -67,6 +68,7 @@ class _FileGraphs:
     errors: str                     # the stderr lines of this file, in order
     failed: bool
     matched: list
+    summary: Any = None             # podlint.crossfile.Summary: Services, budgets, autoscalers
 
 
 def collect(paths, settings: Settings, selection: "WorkloadFilter",
@@ -81,25 +83,46 @@ def collect(paths, settings: Settings, selection: "WorkloadFilter",
     sources = sources_for(paths, settings)
     parts = map_files(sources, partial(_graph_file, settings=settings,
                                        workloads=tuple(selection.texts)), jobs, _crashed_files)
+    from podlint.crossfile import Summary
+
     entries: list[Entry] = []
     status = EXIT_OK
+    summary = Summary()
     for part in parts:
         err.write(part.errors)
         if part.failed:
             status = EXIT_ERROR
         entries.extend(part.entries)
+        if part.summary is not None:
+            summary.merge(part.summary)
         for number, hit in enumerate(part.matched):
             if hit:
                 selection.matched[number] = True
+    _relate(entries, summary)
     return entries, status
+
+
+def _relate(entries: list[Entry], summary) -> None:
+    """Add the Services, budgets and autoscalers in each workload's scope."""
+    from podlint.graph import add_related
+
+    index = summary.index
+    for entry in entries:
+        pod = summary.pods.get(entry.key)
+        if pod is None:
+            continue
+        add_related(entry.graph, index.services_selecting(pod),
+                    [index.covered(b) for b in index.budgets_for(pod)], index.autoscalers_for(pod))
 
 
 def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
     """Load one file and graph its workloads (run.map_files calls it, maybe in a worker)."""
     import io
 
+    from podlint.crossfile import Summary, object_key
     from podlint.graph import build_graph
     from podlint.loader import load_source
+    from podlint.workloads import object_identity
     from podlint.model import model_document
     from podlint.workloads import WorkloadFilter
 
@@ -113,12 +136,17 @@ def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
         failed = True
     if loaded.skipped:
         err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
+    summary = Summary()
     for document in loaded.documents:
+        identity = object_identity(document.data)
+        summary.add_document(document, *(identity[1:] if identity else (None, None, None)))
         workload, pod, problem = model_document(document)
         if problem is not None:
             _report(err, problem.location, problem.code, problem.message)
             failed = True
             continue
+        if pod is not None:
+            summary.add_pod(document, pod)
         if pod is None or not selection.selects(workload):
             continue
         try:
@@ -129,8 +157,9 @@ def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
             failed = True
             continue
         entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
-                             workload.location.line, workload.location.column, graph))
-    return _FileGraphs(entries, err.getvalue(), failed, selection.matched)
+                             workload.location.line, workload.location.column, graph,
+                             object_key(document)))
+    return _FileGraphs(entries, err.getvalue(), failed, selection.matched, summary)
 
 
 def _crashed_files(sources, reason: str) -> list[_FileGraphs]:
@@ -179,6 +208,13 @@ def _edge_note(data: dict) -> str:
     if relation == "references":
         optional = ", optional" if data.get("optional") else ""
         return f"via {data.get('via') or '?'}{optional}"
+    if relation == "selects":
+        return f"ports {data.get('ports') or 'none'}"
+    if relation == "covers":
+        allowed = "unknown" if data.get("allowed") is None else data["allowed"]
+        return f"{data.get('rule')}, evictions allowed {allowed}"
+    if relation == "scales":
+        return f"{data.get('min_replicas')} to {data.get('max_replicas')} replicas"
     return ""
 
 
@@ -228,6 +264,8 @@ def _node_summary(data: dict, needed=()) -> str:
     if kind == "external":
         optional = "optional " if data.get("optional") else ""
         return f"{optional}{data['kind']}, needed by {', '.join(needed) or 'no container'}"
+    if kind == "related":
+        return f"{data['kind']} in the workload's scope ({data['path']})"
     return data["label"]
 
 
@@ -240,6 +278,7 @@ DOT_NODE_STYLE = {
     "probe": {"shape": "hexagon"},
     "volume": {"shape": "cylinder"},
     "external": {"shape": "note"},
+    "related": {"shape": "component"},
 }
 DOT_ROLE_COLOR = {"init": "#dfe8f7", "sidecar": "#e4f4e1", "main": "#fdf1d6"}
 DOT_EDGE_STYLE = {
@@ -249,6 +288,9 @@ DOT_EDGE_STYLE = {
     "probe-of": {"style": "dotted", "arrowhead": "none"},
     "mounts": {"color": "#3b6ea5"},
     "references": {"style": "dashed", "color": "#777777"},
+    "selects": {"color": "#2d7d46"},
+    "covers": {"color": "#9a3b3b"},
+    "scales": {"color": "#6b4fa3"},
 }
 DOT_NODE_DATA = ("type", "role", "order", "kind", "volume_type", "line")
 
@@ -304,6 +346,8 @@ def _dot_edge_label(data: dict) -> str:
         return f"{relation} ({data.get('wait', '')})"
     if relation == "references":
         return data.get("via") or relation
+    if relation in ("selects", "covers", "scales"):
+        return f"{relation} ({_edge_note(data)})"
     return ""       # hook-of, probe-of: the shapes say it
 
 
@@ -316,10 +360,11 @@ MERMAID_SHAPES = {
     "probe": ('{{"', '"}}'),
     "volume": ('[("', '")]'),
     "external": ('[/"', '"/]'),
+    "related": ('(["', '"])'),
 }
 MERMAID_ARROWS = {
     "runs-before": "==>", "gates": "-.->", "hook-of": "-.-", "probe-of": "-.-",
-    "mounts": "-->", "references": "-.->",
+    "mounts": "-->", "references": "-.->", "selects": "-->", "covers": "-->", "scales": "-->",
 }
 MERMAID_CLASSES = {
     "init": "fill:#dfe8f7,stroke:#5b7db1",

@@ -512,12 +512,14 @@ def test_mermaid_text_uses_entity_codes():
 
 MULTI_TEXT = f"""\
 Deployment/api  {REL}/multi.yaml:11:1
-  3 nodes, 2 edges; start order: api
+  4 nodes, 3 edges; start order: api
   pod                  Deployment/api, restartPolicy Always, grace 30s  line 22
       runs-before -> container:api  (waits for: sandbox)
   container:api        main #1, image ghcr.io/example/api:5.1.0  line 23
   probe:api:readiness  readiness: httpGet :http/ready  line 27
       probe-of    -> container:api
+  Service:api          Service in the workload's scope ({REL}/multi.yaml)  line 5
+      selects     -> pod  (ports 80->http)
 
 StatefulSet/db  {REL}/multi.yaml:30:1
   3 nodes, 2 edges; start order: postgres
@@ -558,6 +560,19 @@ def test_text_output_neutralises_control_characters():
     assert "container:multi\\x0aline\\x09\\x1b[31mred" in result.stdout
 
 
+def graphs_of(fixture: str):
+    """The graphs podlint graph prints for a fixture file: build_graph per pod,
+    plus, in multi.yaml, the Service of the same file that selects the api pod."""
+    graphs = [build_graph(p) for p in pods_of((FIXTURES / fixture).read_text())]
+    if fixture == "multi.yaml":
+        from podlint.crossfile import ServiceFacts, ServicePort
+        from podlint.graph import add_related
+        from podlint.scope import Place
+        add_related(graphs[0], [ServiceFacts("api", Place("multi.yaml", None, 5), (("app", "api"),),
+                                             (ServicePort(0, None, 80, "http", "TCP", 9, 7),), False)])
+    return graphs
+
+
 def _dot_unquote(name: str) -> str:
     assert name.startswith('"') and name.endswith('"')
     return re.sub(r'\\(["\\])', r"\1", name[1:-1])
@@ -568,7 +583,7 @@ def _dot_unquote(name: str) -> str:
 def test_dot_parses_with_pydot_with_every_node_and_edge(fixture):
     result = invoke(f"{REL}/{fixture}", "-f", "dot")
     assert result.exit_code == 0
-    graphs = [build_graph(p) for p in pods_of((FIXTURES / fixture).read_text())]
+    graphs = graphs_of(fixture)
     parsed = pydot.graph_from_dot_data(result.stdout)
     assert len(parsed) == len(graphs)
     for dot, graph in zip(parsed, graphs):
@@ -598,9 +613,9 @@ def test_dot_keeps_hostile_names_inside_their_strings():
 # A checker for the flowchart subset podlint writes (mermaid's own grammar for
 # these statements): header, classDefs, one subgraph per workload, node
 # definitions with quoted labels, links with optional quoted labels, class lines.
-NODE = re.compile(r'^    (w\d+n\d+)(\[\[|\[\(|\[/|\[|\{\{|>)"([^"]*)"(\]\]|\)\]|/\]|\]|\}\})$')
+NODE = re.compile(r'^    (w\d+n\d+)(\[\[|\[\(|\[/|\[|\{\{|>|\(\[)"([^"]*)"(\]\]|\)\]|/\]|\]|\}\}|\]\))$')
 LINK = re.compile(r'^    (w\d+n\d+) (==>|-->|-\.->|-\.-)(?:\|"([^"]*)"\|)? (w\d+n\d+)$')
-SHAPES = {"[[": "]]", "[(": ")]", "[/": "/]", "[": "]", "{{": "}}", ">": "]"}
+SHAPES = {"[[": "]]", "[(": ")]", "[/": "/]", "[": "]", "{{": "}}", ">": "]", "([": "])"}
 LABEL_OK = re.compile(r'^(?:[^"<>`|#\x00-\x1f]|#[a-z]+;|#\d+;)*$')
 
 
@@ -651,7 +666,7 @@ def check_mermaid(text: str, graphs) -> None:
 def test_mermaid_is_one_flowchart_with_a_subgraph_per_workload(fixture):
     result = invoke(f"{REL}/{fixture}", "-f", "mermaid")
     assert result.exit_code == 0
-    check_mermaid(result.stdout, [build_graph(p) for p in pods_of((FIXTURES / fixture).read_text())])
+    check_mermaid(result.stdout, graphs_of(fixture))
 
 
 def test_mermaid_startup_links():
@@ -776,3 +791,15 @@ def test_every_command_in_docs_graph_md_prints_what_the_page_shows(tmp_path, mon
         result = CliRunner().invoke(cli, args[1:])
         assert result.exit_code == 0, (what, result.stderr)
         assert result.stdout == body, what
+
+
+def test_graph_shows_the_budget_and_autoscaler_acting_on_a_workload():
+    """Issue 11: the PDB/HPA/Service relations of a workload, scoped like lint's."""
+    path = "tests/fixtures/rules/PL604/fail_budget_at_hpa_minimum.yaml"
+    result = invoke(path)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == "  4 nodes, 3 edges; start order: zookeeper"
+    assert ("  PodDisruptionBudget:zookeeper-pdb      PodDisruptionBudget in the workload's scope "
+            f"({path})  line 24\n      covers      -> pod  (minAvailable 2, evictions allowed 5)\n") in result.stdout
+    assert ("  HorizontalPodAutoscaler:zookeeper-hpa  HorizontalPodAutoscaler in the workload's scope "
+            f"({path})  line 34\n      scales      -> pod  (1 to 7 replicas)\n") in result.stdout
