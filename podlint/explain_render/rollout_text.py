@@ -102,7 +102,7 @@ def disruption_lines(disruption: dict | None) -> list[str]:
         lines.append(f'PodDisruptionBudget "{budget["name"]}" ({budget["path"]}:{budget["line"]}), '
                      f'{budget["rule"]}: evictions allowed {allowed} at full scale{minimum}')
     if not disruption["budgets"]:
-        lines.append("no PodDisruptionBudget covers it: a node drain may evict every pod at once")
+        lines.append("no PodDisruptionBudget covers it: node drains evict its pods without any limit")
     elif disruption["drain_can_evict"] is False:
         lines.append("a node drain can never evict these pods: it hangs until the budget changes")
     return lines
