@@ -140,15 +140,19 @@ def control_plane_static_pod(pod) -> str | None:
     network, labelled `tier: control-plane` or with a `component` / `k8s-app`
     label naming a control-plane component (etcd, kube-apiserver,
     kube-controller-manager, kube-scheduler, ...), or a mirror Pod
-    (`kubernetes.io/config.source: file`).
+    (`kubernetes.io/config.source: file`). A Pod in kube-system with both kubeadm
+    labels (`tier: control-plane` and a known `component`) counts even without
+    `hostNetwork`: trimmed copies of kubeadm's manifests (checkov's examples)
+    drop it, and nothing else is labelled that way.
     """
     if pod.kind != "Pod" or pod.namespace != "kube-system":
         return None
     raw: Any = pod.raw if isinstance(pod.raw, dict) else {}
-    if raw.get("hostNetwork") is not True:
-        return None
     labels = pod.labels
     named = labels.get("component") or labels.get("k8s-app")
+    if raw.get("hostNetwork") is not True:
+        kubeadm = labels.get("tier") == "control-plane" and named in CONTROL_PLANE_COMPONENTS
+        return named if kubeadm else None
     if labels.get("tier") == "control-plane":
         return named or "control-plane"
     if named in CONTROL_PLANE_COMPONENTS:

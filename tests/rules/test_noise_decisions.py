@@ -90,14 +90,17 @@ spec:
 """
 
 
-def test_control_plane_static_pod_needs_pod_kube_system_and_host_network():
+def test_control_plane_static_pod_needs_pod_kube_system_and_host_network_or_both_labels():
     assert control_plane_static_pod(_pod(STATIC_POD)) == "kube-scheduler"
     assert control_plane_static_pod(_pod(STATIC_POD.replace("tier: control-plane", "tier: x"))) \
         == "kube-scheduler"                         # the component label alone names it
     assert control_plane_static_pod(_pod(STATIC_POD.replace("namespace: kube-system",
                                                             "namespace: default"))) is None
+    # off the host network only with both kubeadm labels (checkov's trimmed copies drop hostNetwork)
     assert control_plane_static_pod(_pod(STATIC_POD.replace("hostNetwork: true",
-                                                            "hostNetwork: false"))) is None
+                                                            "hostNetwork: false"))) == "kube-scheduler"
+    assert control_plane_static_pod(_pod(STATIC_POD.replace("hostNetwork: true", "hostNetwork: false")
+                                         .replace("tier: control-plane", "tier: x"))) is None
     assert control_plane_static_pod(_pod(STATIC_POD.replace(
         "{component: kube-scheduler, tier: control-plane}", "{app: scheduler}"))) is None
     mirror = STATIC_POD.replace("  labels: {component: kube-scheduler, tier: control-plane}\n",
