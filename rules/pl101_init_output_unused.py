@@ -130,8 +130,24 @@ def _stages_executable(container, mount_path: str | None) -> bool:
     return False
 
 
+def _feeds_another_volume(container, pod, name: str) -> bool:
+    """The same init container also writes a volume that a later container
+    mounts: it hands its result over there, so an unshared volume beside it is
+    its working space (the old Jenkins chart downloads plugins into `plugins`
+    and copies the result into `plugin-dir`, which jenkins mounts)."""
+    others = [c for c in pod.all_containers if c is not container]
+    for mount in container.volume_mounts:
+        if mount.name == name or mount.read_only:
+            continue
+        if any(m.name == mount.name for c in others for m in c.volume_mounts):
+            return True
+    return False
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pod = ctx.pod
+    if not pod.containers:
+        return          # no main container at all: PL003 reports the missing list, not this
     scoped = {v.name: v for v in pod.volumes if v.name is not None and v.type in POD_SCOPED_VOLUME_TYPES}
     if not scoped:
         return
@@ -156,6 +172,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         if _stages_executable(container, mount.mount_path):
             continue        # a tool for containers added later (argo-cd's copyutil)
+        if _feeds_another_volume(container, pod, mount.name):
+            continue        # its output goes elsewhere; this volume is its working space
         reported.add(key)
         volume = scoped[mount.name]
         yield ctx.finding(

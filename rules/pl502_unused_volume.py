@@ -80,5 +80,5 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue            # the injected sidecar mounts it
         yield ctx.finding(
             volume.where("name", value=True),
-            f'volume "{volume.name}" ({volume.type or "unknown type"}) is not mounted by any container',
+            f'volume "{volume.name}" ({volume.type or "emptyDir, the default when no source is given"}) is not mounted by any container',
             hint="mount it where it is needed, or remove it")
