@@ -351,7 +351,7 @@ class _Index:
         found = {}
         for item in pod.labels:
             for service in self.by_item.get(item, ()):
-                if service.selects(labels) and self.scopes.serves(pod.place, service.place, "Service"):
+                if service.selects(labels) and self.scopes.close(pod.place, service.place, "Service"):
                     found[id(service)] = service
         # Its own file's Services first: the ones a reader expects to see named.
         return sorted(found.values(),
@@ -359,7 +359,7 @@ class _Index:
 
     def pods_selected(self, service: ServiceFacts) -> list[PodFacts]:
         return [pod for pod in self.pods if pod.labels and service.selects(dict(pod.labels))
-                and self.scopes.serves(pod.place, service.place, "Service")]
+                and self.scopes.close(pod.place, service.place, "Service")]
 
     def serving_services(self, pod: PodFacts) -> list[ServiceFacts]:
         """The Services in scope that send the pod traffic other than scrapes."""

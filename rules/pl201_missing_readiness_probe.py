@@ -11,7 +11,10 @@ Application scope (design.md section 7): the Service and the pod are in the
 same namespace, and in the same folder, stream (stdin) or folders tied by a
 `kustomization.yaml`; a file that bundles workloads with their own Services
 is a closed stream, so test and example folders full of one-file apps do not
-cross-match.
+cross-match. A folder of more than 25 manifests is a collection (kube-linter's
+tests/checks, a flattened samples repository), not one application: there a
+Service relates to pods of another file only through a kustomization that names
+both (the precision review found such folder-wide matches false).
 
 Which container a Service port reaches: a named `targetPort`, the container
 declaring that name; a number, the container declaring it, else the one whose
