@@ -70,6 +70,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     for container in pod.sidecars + pod.containers:
         if container.liveness_probe is not None or container.is_patch_fragment:
             continue            # a patch fragment's base object sets the probes
+        if not container.image:
+            continue            # no image, nothing runs: PL012 reports it in a whole object
         if is_placeholder(container):
             continue            # sleep, tail -f /dev/null, pause: nothing to hang
         role = "sidecar" if container.is_sidecar else "container"

@@ -88,8 +88,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     if control_plane_static_pod(ctx.pod):
         return          # kubeadm's generated manifests
     for container in ctx.pod.all_containers:
-        if container.is_patch_fragment:
-            continue            # a patch fragment: the base object sets the rest
+        if container.is_patch_fragment or not container.image:
+            continue            # a patch fragment (the base sets the rest), or no image (PL012)
         if is_placeholder(container):
             continue            # sleep, tail -f /dev/null, pause: no failure to explain
         if container.termination_message_policy == "FallbackToLogsOnError":
