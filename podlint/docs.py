@@ -15,19 +15,29 @@ def _options_line(spec) -> str:
     return ", ".join(f"{k}={v.get('default')!r}" for k, v in sorted(spec.options.items()))
 
 
-def render_catalogue(specs, fmt: str = "text") -> str:
+def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
+    """`podlint rules`: the rules `podlint lint` runs by default, or with
+    `show_all` every rule, opt-in ones included and marked. Markdown is always the
+    whole catalogue: it is docs/rules.md, the reference."""
+    if fmt == "markdown":
+        return render_markdown(specs)
+    shown = [s for s in specs if show_all or s.default]
     if fmt == "json":
         rows = [{"code": s.code, "name": s.name, "severity": s.severity, "default": s.default,
                  "summary": s.summary, "options": {k: v.get("default") for k, v in s.options.items()}}
-                for s in specs]
+                for s in shown]
         return json.dumps(rows, indent=2) + "\n"
-    if fmt == "markdown":
-        return render_markdown(specs)
-    width = max((len(s.name) for s in specs), default=10)
+    width = max((len(s.name) for s in shown), default=10)
     lines = []
-    for spec in specs:
-        flag = "" if spec.default else "  (opt-in)"
-        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {spec.summary}{flag}")
+    for spec in shown:
+        status = f"{'on' if spec.default else 'opt-in':<6}  " if show_all else ""
+        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {status}{spec.summary}")
+    hidden = [s for s in specs if s not in shown]
+    if hidden:
+        names = ", ".join(f"{s.code} {s.name}" for s in hidden)
+        lines += ["", f"{len(hidden)} opt-in rule{'s' if len(hidden) > 1 else ''} not listed "
+                      f"({names}): `podlint rules --all` lists every rule; "
+                      "`--extend-select CODE` turns one on."]
     return "\n".join(lines) + "\n"
 
 
