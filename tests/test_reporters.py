@@ -788,3 +788,38 @@ def test_statistics_do_not_break_machine_formats(fmt):
     else:
         json.loads(result.stdout)
     assert "     2  PL502  unused-volume\n" in result.stderr
+
+
+def workflow_commands() -> list[str]:
+    """The `podlint ...` steps of the CI snippets in docs/output-formats.md."""
+    import re
+
+    text = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    return [m.group(1).split("  #")[0].strip()
+            for m in re.finditer(r"^\s*-(?: run:)? (podlint [^\n]*)$", text, re.M)]
+
+
+def test_docs_workflow_steps_are_the_ones_tested():
+    assert workflow_commands() == ["podlint lint k8s/ -f sarif -o podlint.sarif --exit-zero",
+                                   "podlint lint k8s/", "podlint lint k8s/ -f junit -o podlint.xml"]
+
+
+@pytest.mark.parametrize("command", workflow_commands())
+def test_docs_workflow_steps_run_as_written(command, tmp_path, monkeypatch):
+    """Under GITHUB_ACTIONS=true, as in the workflows (GitLab's does not set it,
+    and its step names its format)."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k8s").mkdir()
+    shutil.copy(ROOT / SEVERAL, tmp_path / "k8s" / "several.yaml")
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], env={"GITHUB_ACTIONS": "true"})
+    if "--exit-zero" in command:
+        assert result.exit_code == 0           # "lets the upload step run when there are findings"
+        assert json.loads((tmp_path / "podlint.sarif").read_text())["runs"][0]["results"]
+    elif "-o podlint.xml" in command:
+        assert result.exit_code == 1
+        assert int(ET.parse(tmp_path / "podlint.xml").getroot().get("failures")) > 0
+    else:
+        assert result.exit_code == 1
+        assert "\n::error file=k8s/several.yaml,line=18," in result.output   # -f github implied
