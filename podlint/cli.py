@@ -429,7 +429,7 @@ def _print_statistics(result, stream) -> None:
               default="text", help="Output format.")
 @click.option("--all", "show_all", is_flag=True,
               help="List every rule, the opt-in ones too, with a column saying on or opt-in "
-                   "(-f markdown always lists every rule).")
+                   "(-f json and -f markdown always list every rule).")
 def rules(fmt, show_all) -> None:
     """List the rules `podlint lint` runs by default: code, name, severity, summary.
 

@@ -16,17 +16,20 @@ def _options_line(spec) -> str:
 
 
 def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
-    """`podlint rules`: the rules `podlint lint` runs by default, or with
-    `show_all` every rule, opt-in ones included and marked. Markdown is always the
-    whole catalogue: it is docs/rules.md, the reference."""
+    """`podlint rules`: the text listing shows the rules `podlint lint` runs by
+    default and names the opt-in ones after them; with `show_all` it lists every
+    rule with a column saying on or opt-in. The machine formats are always the
+    whole catalogue: JSON marks each rule with `default` (scripts such as
+    benchmarks/precision_sample.py read the opt-in rules from it), and Markdown is
+    docs/rules.md, the reference."""
     if fmt == "markdown":
         return render_markdown(specs)
-    shown = [s for s in specs if show_all or s.default]
     if fmt == "json":
         rows = [{"code": s.code, "name": s.name, "severity": s.severity, "default": s.default,
                  "summary": s.summary, "options": {k: v.get("default") for k, v in s.options.items()}}
-                for s in shown]
+                for s in specs]
         return json.dumps(rows, indent=2) + "\n"
+    shown = [s for s in specs if show_all or s.default]
     width = max((len(s.name) for s in shown), default=10)
     lines = []
     for spec in shown:
