@@ -4,7 +4,8 @@ Only click and the standard library are imported at module level, so that
 `podlint --version` and `--help` stay at interpreter speed; everything else is
 imported inside the command that needs it. Exit codes: 0 clean, 1 findings at
 or above the failure threshold, 2 usage errors, unreadable or unparsable input,
-or a crashed rule.
+or a crashed rule; 141 when the reader of a pipe went away (EXIT_BROKEN_PIPE).
+How `-f` and `-o` read kubectl's habits is in podlint/cli_options.py.
 """
 from __future__ import annotations
 
