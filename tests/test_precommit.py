@@ -196,7 +196,13 @@ def test_readme_pre_commit_snippet_works_after_autoupdate(repos, tmp_path):
 
 def test_readme_local_hook_uses_the_installed_podlint(repos, tmp_path):
     _, _, home = repos
+    from ruamel.yaml import YAML
+
     snippet = readme_block("yaml", "repo: local")
+    (local,) = YAML(typ="safe").load(snippet)["repos"][0]["hooks"]
+    (published,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    for key in ("id", "entry", "types_or", "require_serial"):      # the same hook, run locally
+        assert local[key] == published[key], key
     project = user_project(tmp_path, snippet)
     # the podlint of this test run's environment, as the README's "already installed"
     bin_dir = os.path.dirname(shutil.which("podlint", path=os.path.dirname(sys.executable)) or "")
