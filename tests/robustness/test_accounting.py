@@ -1,4 +1,4 @@
-"""Every file is accounted for: linted, with errors, or skipped, and the summary
+"""Every file is accounted for: linted, with parse errors, or skipped, and the summary
 adds up. A path that cannot be read is a PL001 naming the reason (exit 2) and
 the rest of the run goes on; a folder without manifests says so."""
 from __future__ import annotations
