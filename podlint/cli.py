@@ -4,7 +4,8 @@ Only click and the standard library are imported at module level, so that
 `podlint --version` and `--help` stay at interpreter speed; everything else is
 imported inside the command that needs it. Exit codes: 0 clean, 1 findings at
 or above the failure threshold, 2 usage errors, unreadable or unparsable input,
-or a crashed rule.
+or a crashed rule; 141 when the reader of a pipe went away (EXIT_BROKEN_PIPE).
+How `-f` and `-o` read kubectl's habits is in podlint/cli_options.py.
 """
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ import sys
 import click
 
 from podlint import __version__
+from podlint.cli_options import io_options, resolve
 
 EXIT_USAGE = 2
-FORMAT_HELP = "Output format (default text; github under GitHub Actions)."
+# Kept here, not imported from the reporters and renderers, so that --help stays
+# at interpreter speed; tests/test_cli.py checks that they match.
+LINT_FORMATS = ("text", "json", "sarif", "github", "junit")
+EXPLAIN_FORMATS = ("text", "json", "mermaid", "html")
+GRAPH_FORMATS = ("text", "dot", "mermaid", "json")
 
 
 # A lint run allocates millions of small containers (every mapping of every
@@ -139,9 +145,43 @@ def _open_output(output: str | None, inputs: tuple[str, ...]):
         _fail(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}")
 
 
+# What `podlint lint . | head -1` exits with once `head` has gone: 128 + SIGPIPE,
+# the status a shell shows for git, cat or grep in the same place (they die of
+# the signal). ruff and ripgrep exit 0 instead, but that would call a cut-short
+# run clean under `set -o pipefail`; click's own handling exits 1, which reads as
+# "findings". Either way nothing is printed: the reader asked for no more.
+EXIT_BROKEN_PIPE = 128 + 13
+
+
+def _quiet_broken_pipe() -> "None":
+    """Exit EXIT_BROKEN_PIPE without a traceback, and without Python's "Exception
+    ignored ... BrokenPipeError" when it flushes stdout again at shutdown: stdout
+    is pointed at /dev/null first. Everything was linted before output started,
+    so no worker process is left behind."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):     # not a real file (CliRunner, a wrapper)
+        pass
+    sys.exit(EXIT_BROKEN_PIPE)
+
+
 class _Group(click.Group):
     def list_commands(self, ctx):
         return ["lint", "diff", "explain", "graph", "rules", "rule"]
+
+    def invoke(self, ctx):
+        # Caught here, below click's own EPIPE handler (which exits 1). Output is
+        # flushed inside the try, so a pipe that breaks on the last buffered
+        # write is caught too, whether the command returned or called sys.exit.
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_broken_pipe()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
@@ -166,8 +206,7 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
 
 @cli.command()
 @common_paths
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit"]),
-              default=None, help=FORMAT_HELP)
+@io_options(LINT_FORMATS, "default text; github under GitHub Actions")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: codes (PL301), prefixes (PL3) or names, comma-separated.")
 @click.option("--extend-select", multiple=True, metavar="RULES",
@@ -183,7 +222,6 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
               help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs; small inputs run serially).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means errors).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Lowest severity that makes the exit code 1 (default warning).")
@@ -207,15 +245,16 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
               help="Render this chart folder (holding Chart.yaml) with `helm template` and lint it.")
 @click.option("--values", "helm_values", multiple=True, type=click.Path(dir_okay=False),
               help="Values file for --helm (repeatable, passed to helm as --values).")
-def lint(paths, fmt, select, extend_select, ignore, kubernetes_version, config, no_config,
-         no_schema, assume, jobs, output, exit_zero, fail_on, statistics, report_unused_ignores,
-         max_file_size, fail_if_empty, force_exclude, color, baseline_path, write_baseline,
-         report_fixed, helm_charts, helm_values) -> None:
+def lint(paths, short_f, fmt, short_o, output, select, extend_select, ignore, kubernetes_version,
+         config, no_config, no_schema, assume, jobs, exit_zero, fail_on, statistics,
+         report_unused_ignores, max_file_size, fail_if_empty, force_exclude, color, baseline_path,
+         write_baseline, report_fixed, helm_charts, helm_values) -> None:
     """Lint manifests: files, directories (recursive) or - for stdin.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage error,
     unreadable or invalid input, or an internal error.
     """
+    paths, fmt, output = resolve(LINT_FORMATS, paths, short_f, fmt, short_o, output)
     if helm_values and not helm_charts:
         _fail("--values needs --helm CHART")
     paths = paths or (() if helm_charts else (".",))
@@ -389,9 +428,15 @@ def _print_statistics(result, stream) -> None:
 @cli.command()
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", help="Output format.")
-@click.option("--all", "show_all", is_flag=True, help="Also list opt-in rules' status (always listed).")
+@click.option("--all", "show_all", is_flag=True,
+              help="List every rule, the opt-in ones too, with a column saying on or opt-in "
+                   "(-f json and -f markdown always list every rule).")
 def rules(fmt, show_all) -> None:
-    """List every rule: code, name, default severity, summary."""
+    """List the rules `podlint lint` runs by default: code, name, severity, summary.
+
+    Opt-in rules run only when selected by code or name (--extend-select PL507);
+    --all lists them too.
+    """
     from podlint.docs import render_catalogue
     from podlint.registry import RegistryError, all_rules
 
@@ -399,7 +444,7 @@ def rules(fmt, show_all) -> None:
         specs = all_rules()
     except RegistryError as exc:
         _fail(str(exc))
-    click.echo(render_catalogue(specs, fmt), nl=False)
+    click.echo(render_catalogue(specs, fmt, show_all), nl=False)
 
 
 @cli.command()
@@ -421,8 +466,7 @@ def rule(rule) -> None:
 
 @cli.command()
 @common_paths
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "mermaid", "html"]),
-              default="text", help="Output format.")
+@io_options(EXPLAIN_FORMATS, "default text")
 @click.option("--workload", metavar="KIND/NAME", multiple=True,
               help="Only this workload (repeatable), e.g. Deployment/web.")
 @click.option("--assume", multiple=True, metavar="NAME=DURATION",
@@ -431,14 +475,15 @@ def rule(rule) -> None:
               help="Target Kubernetes version (default: the newest podlint knows).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Config file.")
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               help="Colour the text output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs; small inputs run serially).")
-def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config, output, color,
-            jobs) -> None:
+def explain(paths, short_f, fmt, short_o, output, workload, assume, kubernetes_version, config,
+            no_config, color, jobs) -> None:
     """Predict each pod's startup and shutdown timeline, the way the kubelet runs it."""
+    paths, fmt, output = resolve(EXPLAIN_FORMATS, paths, short_f, fmt, short_o, output)
+    fmt = fmt or "text"
     settings = _settings(config, no_config, kubernetes_version=kubernetes_version, assume=assume)
     from podlint.explain import run_explain
 
@@ -455,14 +500,14 @@ def explain(paths, fmt, workload, assume, kubernetes_version, config, no_config,
 
 @cli.command()
 @common_paths
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "dot", "mermaid", "json"]),
-              default="text", help="Output format.")
+@io_options(GRAPH_FORMATS, "default text")
 @click.option("--workload", metavar="KIND/NAME", multiple=True, help="Only this workload.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs; small inputs run serially).")
-def graph(paths, fmt, workload, output, jobs) -> None:
+def graph(paths, short_f, fmt, short_o, output, workload, jobs) -> None:
     """Print each pod's lifecycle dependency graph."""
+    paths, fmt, output = resolve(GRAPH_FORMATS, paths, short_f, fmt, short_o, output)
+    fmt = fmt or "text"
     settings = _settings(None, True)
     from podlint.graph_cli import run_graph
 

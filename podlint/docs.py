@@ -15,19 +15,32 @@ def _options_line(spec) -> str:
     return ", ".join(f"{k}={v.get('default')!r}" for k, v in sorted(spec.options.items()))
 
 
-def render_catalogue(specs, fmt: str = "text") -> str:
+def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
+    """`podlint rules`: the text listing shows the rules `podlint lint` runs by
+    default and names the opt-in ones after them; with `show_all` it lists every
+    rule with a column saying on or opt-in. The machine formats are always the
+    whole catalogue: JSON marks each rule with `default` (scripts such as
+    benchmarks/precision_sample.py read the opt-in rules from it), and Markdown is
+    docs/rules.md, the reference."""
+    if fmt == "markdown":
+        return render_markdown(specs)
     if fmt == "json":
         rows = [{"code": s.code, "name": s.name, "severity": s.severity, "default": s.default,
                  "summary": s.summary, "options": {k: v.get("default") for k, v in s.options.items()}}
                 for s in specs]
         return json.dumps(rows, indent=2) + "\n"
-    if fmt == "markdown":
-        return render_markdown(specs)
-    width = max((len(s.name) for s in specs), default=10)
+    shown = [s for s in specs if show_all or s.default]
+    width = max((len(s.name) for s in shown), default=10)
     lines = []
-    for spec in specs:
-        flag = "" if spec.default else "  (opt-in)"
-        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {spec.summary}{flag}")
+    for spec in shown:
+        status = f"{'on' if spec.default else 'opt-in':<6}  " if show_all else ""
+        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {status}{spec.summary}")
+    hidden = [s for s in specs if s not in shown]
+    if hidden:
+        names = ", ".join(f"{s.code} {s.name}" for s in hidden)
+        lines += ["", f"{len(hidden)} opt-in rule{'s' if len(hidden) > 1 else ''} not listed "
+                      f"({names}): `podlint rules --all` lists every rule; "
+                      "`--extend-select CODE` turns one on."]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""A ConfigMap, Secret, PersistentVolumeClaim or ServiceAccount that no linted file defines (opt-in).
+"""A ConfigMap, Secret, PersistentVolumeClaim or ServiceAccount that no linted file defines.
 
 ## What it does
 Collects every object a pod needs by name: ConfigMaps and Secrets of volumes

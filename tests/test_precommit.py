@@ -10,7 +10,9 @@ and pip-installs podlint from it, as a user's pre-commit would: this needs PyPI
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,3 +128,137 @@ def test_hook_fails_and_prints_the_findings_on_a_bad_manifest(repos):
     assert 'bad.json:1:151: PL501 [error] volumeMount "x"' in run.stdout
     assert "notes.txt" not in run.stdout and "vendor" not in run.stdout
     assert "in 3 files" in run.stdout          # good.yaml, bad.yaml, bad.json: one process
+
+
+# ----------------------------------------------------------------------------- README snippets as written
+# The README's install instructions, run as a user would: the only edits are the
+# ones the README tells the user to make (the repository address; `rev:` is left
+# to `pre-commit autoupdate`, as the README says). The address is the snapshot
+# repository above, which has this working tree as its one commit.
+
+README_URL = "https://github.com/<owner>/podlint"
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.S | re.M)
+
+
+def readme_block(language: str, needle: str) -> str:
+    (block,) = [b for b in readme_blocks(language) if needle in b]
+    return block
+
+
+def head_of(repo: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def pre_commit(home: Path, cwd: Path, *args: str, path_first: str | None = None):
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never",
+           "NO_COLOR": "1", "PIP_NO_COMPILE": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    if path_first:
+        env["PATH"] = path_first + os.pathsep + env.get("PATH", "")
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=1500)
+
+
+def user_project(tmp_path: Path, config: str) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    git("init", "-q", cwd=project)
+    (project / ".pre-commit-config.yaml").write_text(config)
+    (project / "good.yaml").write_text(GOOD)
+    (project / "bad.yaml").write_text(BAD)
+    (project / ".podlint.yaml").write_text(CONFIG)
+    return project
+
+
+def test_readme_pre_commit_snippet_works_after_autoupdate(repos, tmp_path):
+    hook_repo, _, home = repos
+    snippet = readme_block("yaml", "rev: <commit>")
+    assert README_URL in snippet and "v0.1.0" not in snippet
+    project = user_project(tmp_path, snippet.replace(README_URL, str(hook_repo)))
+
+    update = pre_commit(home, project, "autoupdate")
+    assert update.returncode == 0, update.stdout + update.stderr
+    pinned = (project / ".pre-commit-config.yaml").read_text()
+    assert pinned == snippet.replace(README_URL, str(hook_repo)).replace(
+        "rev: <commit>", f"rev: {head_of(hook_repo)}")
+
+    run = pre_commit(home, project, "run", "--files", "good.yaml", "bad.yaml")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "podlint" in run.stdout and "Failed" in run.stdout
+    assert 'bad.yaml:10:17: PL501 [error] volumeMount "htlm"' in run.stdout
+    assert "in 2 files" in run.stdout
+
+
+def test_readme_local_hook_uses_the_installed_podlint(repos, tmp_path):
+    _, _, home = repos
+    from ruamel.yaml import YAML
+
+    snippet = readme_block("yaml", "repo: local")
+    (local,) = YAML(typ="safe").load(snippet)["repos"][0]["hooks"]
+    (published,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    for key in ("id", "entry", "types_or", "require_serial"):      # the same hook, run locally
+        assert local[key] == published[key], key
+    project = user_project(tmp_path, snippet)
+    # the podlint of this test run's environment, as the README's "already installed"
+    bin_dir = os.path.dirname(shutil.which("podlint", path=os.path.dirname(sys.executable)) or "")
+    assert bin_dir, "podlint is not installed beside this Python"
+    run = pre_commit(home, project, "run", "--files", "good.yaml", "bad.yaml", path_first=bin_dir)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert 'bad.yaml:10:17: PL501 [error] volumeMount "htlm"' in run.stdout
+    assert "in 2 files" in run.stdout
+    clean = pre_commit(home, project, "run", "--files", "good.yaml", path_first=bin_dir)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_readme_ci_snippet_installs_and_runs(repos, tmp_path):
+    """The GitHub Actions steps, in a fresh virtualenv, under GITHUB_ACTIONS=true."""
+    from ruamel.yaml import YAML
+
+    hook_repo, _, _ = repos
+    steps = YAML(typ="safe").load(readme_block("yaml", "# GitHub Actions"))
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands[0] == f'pip install "git+{README_URL}@<commit>"'
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    workspace = tmp_path / "workspace"
+    (workspace / "k8s").mkdir(parents=True)
+    (workspace / "k8s" / "bad.yaml").write_text(BAD)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+           "GITHUB_ACTIONS": "true", "PIP_NO_COMPILE": "1", "NO_COLOR": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    url = f"file://{hook_repo}"
+    runs = []
+    for command in commands:
+        command = command.replace(README_URL, url).replace("<commit>", head_of(hook_repo))
+        runs.append(subprocess.run(["bash", "-c", command], cwd=workspace, env=env,
+                                   capture_output=True, text=True, timeout=900))
+    install, annotate, sarif = runs
+    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
+    assert (venv / "bin" / "podlint").exists()
+    assert annotate.returncode == 1, annotate.stdout + annotate.stderr
+    assert any(line.startswith("::error file=k8s/bad.yaml,line=10,col=17,title=PL501 ")
+               for line in annotate.stdout.splitlines()), annotate.stdout
+    assert sarif.returncode == 0, sarif.stderr
+    log = json.loads((workspace / "podlint.sarif").read_text())
+    assert "PL501" in {r["ruleId"] for r in log["runs"][0]["results"]}
+
+
+def test_every_documented_install_is_a_tested_one():
+    """No `pip install podlint` (no index serves it) and no made-up tag."""
+    allowed = {"pip install . && podlint lint examples/", "pip install -e '.[test]' && python -m pytest",
+               f'pip install "git+{README_URL}@<commit>"'}
+    seen = set()
+    for name in ("README.md", "docs/output-formats.md", "docs/configuration.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            command = re.match(r"^\s*(?:- run: |- |\$ )?(pip install .*)$", line)
+            if command:
+                assert command.group(1).strip() in allowed, (name, line)
+                seen.add(command.group(1).strip())
+        assert "rev: v0." not in text, name
+    assert seen == allowed

@@ -71,18 +71,62 @@ def invoke(*args: str, input: str | None = None, env: dict | None = None):
 
 SEVERAL_TEXT = f"""\
 {SEVERAL}:18:17: PL503 [error] container name "app" is already used by the init container at line 15; the API server rejects the pod (Deployment/web/app)
+  hint: give every container of the pod its own name
 {SEVERAL}:24:26: PL504 [error] container "app" mounts "secrets" at /etc/app, where "config" is already mounted (line 21) (Deployment/web/app)
+  hint: give each mount its own path, or use subPath to mount single files
 {SEVERAL}:25:21: PL501 [error] volumeMount "missing" of container "app" names no volume of the pod; the API server rejects it (Deployment/web/app)
+  hint: add a volume named "missing" to spec.volumes, or fix the name (defined: config, logs, secrets)
 {SEVERAL}:32:17: PL506 [error] volume name "config" is already used by the configMap volume at line 28; the API server rejects the pod (Deployment/web)
+  hint: rename one of them and update its volumeMounts
 {SEVERAL}:34:17: PL502 [warning] volume "logs" (hostPath) is not mounted by any container (Deployment/web)
+  hint: mount it where it is needed, or remove it
 {SEVERAL}:35:11: PL505 [warning] volume "logs" mounts the node's /var/log: the pod's data depends on the node it lands on (Deployment/web)
+  hint: use a persistentVolumeClaim, or emptyDir for scratch data
 {SEVERAL}:48:14: PL502 [warning] volume "cache" (emptyDir) is not mounted by any container (Pod/worker)
-7 findings (4 errors, 3 warnings) in 1 file: 1 linted, 0 with errors, 0 skipped; 2 documents, 2 workloads
+  hint: mount it where it is needed, or remove it
+7 findings (4 errors, 3 warnings) in 1 file: 1 linted, 0 with parse errors, 0 skipped; 2 documents, 2 workloads
 """
 
 
-def test_text_is_one_line_per_finding_plus_summary():
+def test_text_is_one_line_per_finding_with_its_hint_plus_summary():
     assert rendered("text", run(SEVERAL)) == SEVERAL_TEXT
+
+
+def test_text_hint_lines_are_not_findings_to_an_editor():
+    """The finding line keeps flake8's `path:line:col: ` shape (vim's `%f:%l:%c: %m`,
+    VS Code problem matchers); the hint line that follows it matches no such pattern."""
+    import re
+
+    editor = re.compile(r"^([^\s:][^:]*):(\d+):(\d+): (\S+) \[(error|warning|info)\] (.*)$")
+    out = rendered("text", run(SEVERAL)).splitlines()
+    parsed = [editor.match(line) for line in out]
+    findings = [m.groups()[:5] for m in parsed if m]
+    assert findings == [(SEVERAL, "18", "17", "PL503", "error"), (SEVERAL, "24", "26", "PL504", "error"),
+                        (SEVERAL, "25", "21", "PL501", "error"), (SEVERAL, "32", "17", "PL506", "error"),
+                        (SEVERAL, "34", "17", "PL502", "warning"),
+                        (SEVERAL, "35", "11", "PL505", "warning"),
+                        (SEVERAL, "48", "14", "PL502", "warning")]
+    others = [i for i, m in enumerate(parsed) if not m]
+    assert others[-1] == len(out) - 1 and out[-1].startswith("7 findings")     # the summary
+    hints = others[:-1]
+    assert len(hints) == 7 and all(out[i].startswith("  hint: ") for i in hints)
+    assert all(parsed[i - 1] for i in hints)        # each hint directly follows its finding
+
+
+def test_text_finding_without_a_hint_has_no_hint_line():
+    from dataclasses import replace
+
+    from podlint.finding import Finding, Location
+    from podlint.reporters.text import format_finding, format_hint
+
+    bare = Finding(Location("a.yaml", 1, 1), "PL502", "unused-volume", "warning", "m")
+    assert format_hint(bare) is None
+    assert format_hint(replace(bare, hint="do x\x1b[2J")) == "  hint: do x\\x1b[2J"
+    assert format_hint(replace(bare, hint="do x"), color=True) == "\x1b[2m  hint: do x\x1b[0m"
+    result = run()
+    result.findings.append(bare)
+    assert rendered("text", result).splitlines()[0] == format_finding(bare)
+    assert "hint" not in rendered("text", result)
 
 
 def test_text_through_the_cli_is_the_same_and_exits_1():
@@ -95,7 +139,7 @@ def test_text_summary_accounts_for_every_file():
     out = rendered("text", run(FIXTURES))
     assert out.endswith(
         f"{TEMPLATED}: skipped: Go template markers ({{{{ }}}}): render the chart first\n"
-        "10 findings (7 errors, 3 warnings) in 5 files: 3 linted, 1 with errors, "
+        "10 findings (7 errors, 3 warnings) in 5 files: 3 linted, 1 with parse errors, "
         "1 skipped; 4 documents, 4 workloads\n")
     assert f"{BROKEN}:5:5: PL001 [error] invalid YAML: did not find expected ',' or '}}' " \
            "(while parsing a flow mapping)\n" in out
@@ -104,7 +148,7 @@ def test_text_summary_accounts_for_every_file():
 def test_text_empty_run_says_so():
     assert rendered("text", run()) == (
         "no manifests found (.yaml, .yml or .json)\n"
-        "0 findings in 0 files: 0 linted, 0 with errors, 0 skipped; 0 documents, 0 workloads\n")
+        "0 findings in 0 files: 0 linted, 0 with parse errors, 0 skipped; 0 documents, 0 workloads\n")
 
 
 def test_text_colour_only_when_asked():
@@ -136,10 +180,12 @@ def test_colour_policy_of_the_cli(args, env, coloured):
 def test_text_hostile_names_cannot_rewrite_the_terminal():
     result = run(HOSTILE)
     out = rendered("text", result)
-    lines = out.splitlines(keepends=True)
-    assert len(lines) == len(result.findings) + 1 == 3
-    for line in lines:
+    every = out.splitlines(keepends=True)
+    for line in every:
         assert line.endswith("\n") and line[:-1].isprintable()
+    lines = [line for line in every if not line.startswith("  hint: ")]
+    assert len(lines) == len(result.findings) + 1 == 3
+    assert len(every) == 5                          # both findings have a hint, escaped too
     assert lines[1] == (
         f'{HOSTILE}:16:17: PL501 [error] volumeMount "%0A::error::x" of container '
         '"::warning file=x::pwned" names no volume of the pod; the API server rejects it '
@@ -406,7 +452,7 @@ SEVERAL_GITHUB = f"""\
 ::warning file={SEVERAL},line=34,col=17,title=PL502 unused-volume::volume "logs" (hostPath) is not mounted by any container (Deployment/web)%0Ahint: mount it where it is needed, or remove it
 ::warning file={SEVERAL},line=35,col=11,title=PL505 hostpath-volume::volume "logs" mounts the node's /var/log: the pod's data depends on the node it lands on (Deployment/web)%0Ahint: use a persistentVolumeClaim, or emptyDir for scratch data
 ::warning file={SEVERAL},line=48,col=14,title=PL502 unused-volume::volume "cache" (emptyDir) is not mounted by any container (Pod/worker)%0Ahint: mount it where it is needed, or remove it
-::notice title=podlint summary::7 findings (4 error, 3 warning, 0 notice) in 1 file: 1 linted, 0 with errors, 0 skipped
+::notice title=podlint summary::7 findings (4 error, 3 warning, 0 notice) in 1 file: 1 linted, 0 with parse errors, 0 skipped
 """
 
 
@@ -481,7 +527,7 @@ def test_github_says_when_annotations_are_hidden(tmp_path):
     assert out.count("::warning ") == 12
     assert out.splitlines()[-1] == (
         "::notice title=podlint summary::12 findings (0 error, 12 warning, 0 notice) in 1 file: "
-        "1 linted, 0 with errors, 0 skipped; GitHub shows the first 10 annotations of each level "
+        "1 linted, 0 with parse errors, 0 skipped; GitHub shows the first 10 annotations of each level "
         "per step, so 2 warning annotations are only in this log")
 
 
@@ -489,7 +535,7 @@ def test_github_skipped_and_empty():
     out = rendered("github", run(TEMPLATED))
     assert out == (f"podlint: skipped {TEMPLATED}: Go template markers ({{{{ }}}}): render the "
                    "chart first\n::notice title=podlint summary::0 findings (0 error, 0 warning, "
-                   "0 notice) in 1 file: 0 linted, 0 with errors, 1 skipped\n")
+                   "0 notice) in 1 file: 0 linted, 0 with parse errors, 1 skipped\n")
 
 
 # ----------------------------------------------------------------------------- junit
@@ -581,6 +627,61 @@ def test_junit_with_an_undecodable_file_name(tmp_path):
     shutil.copy(ROOT / SEVERAL, tmp_path / name)
     _, root = junit(run(str(tmp_path / name)))
     assert root.find("testsuite").get("name") == printable(str(tmp_path / name))
+
+
+def test_junit_fails_only_at_or_above_fail_on_like_the_exit_code():
+    """Info findings were failures while the run exited 0 (issue 10): below
+    --fail-on a finding is a passing test case with the text in <system-out>."""
+    from dataclasses import replace
+
+    result = run(CLEAN, SEVERAL, select=("PL401", "PL502", "PL505"))
+    by_severity = {}
+    for finding in result.findings:
+        by_severity.setdefault(finding.severity, []).append(finding.code)
+    assert set(by_severity) == {"info", "warning"}           # PL401 info, PL502/PL505 warning
+
+    def outcome(fail_on):
+        res = replace(result, settings=replace(result.settings, fail_on=fail_on))
+        _, root = junit(res)
+        cases = root.findall("testsuite/testcase")
+        failed = [c.get("name").split()[0] for c in cases if c.find("failure") is not None]
+        passed = [c.get("name").split()[0] for c in cases if c.find("system-out") is not None]
+        return res.exit_code(), root.get("failures"), failed, passed
+
+    code, failures, failed, passed = outcome("warning")
+    assert code == 1 and failures == str(len(by_severity["warning"]))
+    assert sorted(failed) == sorted(by_severity["warning"]) and sorted(passed) == sorted(by_severity["info"])
+    code, failures, failed, passed = outcome("error")
+    assert (code, failures, failed) == (0, "0", [])          # exit 0: nothing failed
+    assert len(passed) == len(result.findings)
+    code, failures, failed, passed = outcome("info")
+    assert code == 1 and failures == str(len(result.findings)) and passed == []
+
+
+def test_junit_info_below_threshold_exact():
+    result = run(CLEAN, select=("PL401",))
+    assert result.exit_code() == 0
+    out, root = junit(result)
+    assert out == f"""\
+<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="podlint" tests="1" failures="0" errors="0" skipped="0">
+  <testsuite name="{CLEAN}" tests="1" failures="0" errors="0" skipped="0">
+    <testcase classname="Pod" name="PL401 termination-message-unset: tidy/app" file="{CLEAN}" line="7">
+      <system-out>{CLEAN}:7:7: PL401 [info] container "app" has no termination message: if it crashes, kubectl describe shows only the exit code (policy File, path /dev/termination-log) (Pod/tidy/app)
+hint: set terminationMessagePolicy: FallbackToLogsOnError (the log tail becomes the message when the container fails)</system-out>
+    </testcase>
+  </testsuite>
+</testsuites>
+"""
+
+
+def test_junit_through_the_cli_follows_fail_on():
+    info = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "PL401", "-f", "junit", CLEAN])
+    assert info.exit_code == 0 and 'failures="0"' in info.output
+    strict = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "PL401", "--fail-on", "info",
+                                      "-f", "junit", CLEAN])
+    assert strict.exit_code == 1
+    assert ET.fromstring(strict.output.encode("ascii")).get("failures") == "1"
 
 
 def test_junit_empty_run():
@@ -687,3 +788,38 @@ def test_statistics_do_not_break_machine_formats(fmt):
     else:
         json.loads(result.stdout)
     assert "     2  PL502  unused-volume\n" in result.stderr
+
+
+def workflow_commands() -> list[str]:
+    """The `podlint ...` steps of the CI snippets in docs/output-formats.md."""
+    import re
+
+    text = (ROOT / "docs" / "output-formats.md").read_text(encoding="utf-8")
+    return [m.group(1).split("  #")[0].strip()
+            for m in re.finditer(r"^\s*-(?: run:)? (podlint [^\n]*)$", text, re.M)]
+
+
+def test_docs_workflow_steps_are_the_ones_tested():
+    assert workflow_commands() == ["podlint lint k8s/ -f sarif -o podlint.sarif --exit-zero",
+                                   "podlint lint k8s/", "podlint lint k8s/ -f junit -o podlint.xml"]
+
+
+@pytest.mark.parametrize("command", workflow_commands())
+def test_docs_workflow_steps_run_as_written(command, tmp_path, monkeypatch):
+    """Under GITHUB_ACTIONS=true, as in the workflows (GitLab's does not set it,
+    and its step names its format)."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k8s").mkdir()
+    shutil.copy(ROOT / SEVERAL, tmp_path / "k8s" / "several.yaml")
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], env={"GITHUB_ACTIONS": "true"})
+    if "--exit-zero" in command:
+        assert result.exit_code == 0           # "lets the upload step run when there are findings"
+        assert json.loads((tmp_path / "podlint.sarif").read_text())["runs"][0]["results"]
+    elif "-o podlint.xml" in command:
+        assert result.exit_code == 1
+        assert int(ET.parse(tmp_path / "podlint.xml").getroot().get("failures")) > 0
+    else:
+        assert result.exit_code == 1
+        assert "\n::error file=k8s/several.yaml,line=18," in result.output   # -f github implied

@@ -61,7 +61,7 @@ def summary_notice(result) -> str:
     text = (f"{summary.findings} finding{'' if summary.findings == 1 else 's'} "
             f"({counts['error']} error, {counts['warning']} warning, {counts['notice']} notice) "
             f"in {summary.files} file{'' if summary.files == 1 else 's'}: "
-            f"{summary.files_linted} linted, {summary.files_with_errors} with errors, "
+            f"{summary.files_linted} linted, {summary.files_with_errors} with parse errors, "
             f"{summary.files_skipped} skipped")
     hidden = {level: n - PER_STEP_LIMIT for level, n in counts.items() if n > PER_STEP_LIMIT}
     if hidden:

@@ -1,13 +1,22 @@
 """JUnit XML for CI test viewers (Jenkins, GitLab, Azure DevOps): findings as
-failed test cases, grouped by file (libraries.md section 5.3).
+test cases, failed at or above --fail-on, grouped by file (libraries.md section 5.3).
 
     <testsuites name="podlint" tests failures errors skipped>
       <testsuite name="{file}" tests failures errors skipped>        one per file linted
         <testcase classname="{Kind}" name="{CODE} {rule}: {name}/{container}" file line>
           <failure type="{CODE}" message="{message}">{file}:{line}:{col}: ...</failure>
-        </testcase>
+        </testcase>                                                   (or <system-out> below --fail-on)
 
 Decisions:
+- A finding fails its test case only when it is at or above `--fail-on` (the
+  threshold of the exit code), so the report and the exit code agree: a run that
+  exits 0 shows no failures. A finding below the threshold (the info findings
+  under the default `--fail-on warning`) is a passing test case whose
+  `<system-out>` holds the finding line and the hint: Jenkins, GitLab and Azure
+  DevOps list it as passed and show the text in the test's details. Not
+  `<skipped>`: that says the check did not run, and GitLab and Jenkins count
+  skipped tests as something to look at. `--exit-zero` does not move the
+  threshold: it changes the exit code only, like every other report.
 - One test case per finding, not per object: Jenkins and GitLab read only the
   first <failure> of a test case, so an object with three findings would show one.
   The object is in `classname` (its Kind) and `name` (its name and container).
@@ -29,6 +38,7 @@ import os
 import re
 from typing import TextIO
 
+from podlint.finding import severity_rank
 from podlint.reporters import printable, subject
 from podlint.reporters.text import format_finding
 
@@ -57,7 +67,7 @@ def _path_key(path: str) -> tuple:
     return (path != STDIN_NAME, path.split(os.sep))
 
 
-def _testcase(finding) -> str:
+def _testcase(finding, fails: bool) -> str:
     kind, _, name = (finding.workload or "").partition("/")
     who = "/".join(part for part in (name, finding.container or "") if part)
     title = f"{finding.code} {finding.name}" + (f": {who}" if who else "")
@@ -65,10 +75,14 @@ def _testcase(finding) -> str:
     if finding.hint:
         body += "\nhint: " + printable(finding.hint)
     loc = finding.location
+    if fails:
+        outcome = (f"      <failure type={attr(printable(finding.code))} "
+                   f"message={attr(printable(finding.message))}>{text(body)}</failure>\n")
+    else:
+        outcome = f"      <system-out>{text(body)}</system-out>\n"
     return (f"    <testcase classname={attr(printable(kind or 'podlint'))} name={attr(printable(title))} "
             f"file={attr(printable(loc.path))} line=\"{int(loc.line)}\">\n"
-            f"      <failure type={attr(printable(finding.code))} "
-            f"message={attr(printable(finding.message))}>{text(body)}</failure>\n"
+            f"{outcome}"
             f"    </testcase>\n")
 
 
@@ -77,14 +91,16 @@ def render(result, out: TextIO, color: bool = False) -> None:
     for finding in result.findings:
         by_file.setdefault(finding.location.path, []).append(finding)
     skipped = dict(result.summary.skipped)
+    threshold = severity_rank(result.settings.fail_on)      # the exit code's threshold
     suites = []
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for path in sorted(by_file, key=_path_key):
         findings = by_file[path]
         shown = printable(path)
         if findings:
-            cases = "".join(_testcase(f) for f in findings)
-            counts = {"tests": len(findings), "failures": len(findings), "skipped": 0}
+            failing = [severity_rank(f.severity) >= threshold for f in findings]
+            cases = "".join(_testcase(f, fails) for f, fails in zip(findings, failing))
+            counts = {"tests": len(findings), "failures": sum(failing), "skipped": 0}
         elif path in skipped:
             cases = (f"    <testcase classname=\"podlint\" name=\"skipped\" file={attr(shown)}>\n"
                      f"      <skipped message={attr(printable(skipped[path]))}/>\n"

@@ -1,4 +1,4 @@
-"""Every file is accounted for: linted, with errors, or skipped, and the summary
+"""Every file is accounted for: linted, with parse errors, or skipped, and the summary
 adds up. A path that cannot be read is a PL001 naming the reason (exit 2) and
 the rest of the run goes on; a folder without manifests says so."""
 from __future__ import annotations
@@ -72,7 +72,7 @@ def test_text_summary_counts_the_same_files(tmp_path, monkeypatch):
     assert out.exit_code == 2
     lines = out.stdout.splitlines()
     assert "repo/templated.yaml: skipped: Go template markers ({{ }}): render the chart first" in lines
-    assert lines[-1] == ("7 findings (7 errors) in 8 files: 1 linted, 6 with errors, 1 skipped; "
+    assert lines[-1] == ("7 findings (7 errors) in 8 files: 1 linted, 6 with parse errors, 1 skipped; "
                          "1 document, 1 workload")
 
 
@@ -160,7 +160,7 @@ def test_folder_without_manifests_says_so_and_exits_0(tmp_path, monkeypatch):
     out = invoke("lint", "--no-config", ".")
     assert out.exit_code == 0
     assert out.stdout == ("no manifests found (.yaml, .yml or .json)\n"
-                          "0 findings in 0 files: 0 linted, 0 with errors, 0 skipped; "
+                          "0 findings in 0 files: 0 linted, 0 with parse errors, 0 skipped; "
                           "0 documents, 0 workloads\n")
     report = invoke("lint", "--no-config", "-f", "json", "empty").json()
     assert report["findings"] == []

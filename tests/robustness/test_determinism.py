@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from podlint.run import PARALLEL_MIN_BYTES, PARALLEL_MIN_FILES
-from tests.robustness.support import HOSTILE, corpus_files, podlint
+from tests.robustness.support import HOSTILE, corpus_files, needs_corpus, podlint
+
+pytestmark = needs_corpus       # every test here reads ../shared/corpus
 
 BASE_ENV = {"PYTHONHASHSEED": "0", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "COLUMNS": "200"}
 FLIPPED_ENV = {"PYTHONHASHSEED": "1", "LC_ALL": "C", "LANG": "C", "COLUMNS": "40"}

@@ -23,7 +23,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 from ruamel.yaml import YAML
 
-from tests.robustness.support import CORPUS, assert_locations_valid, corpus_files, invoke
+from tests.robustness.support import (CORPUS, assert_locations_valid, corpus_files, invoke,
+                                      needs_corpus)
+
+pytestmark = needs_corpus       # every test here reads ../shared/corpus
 
 KINDS = ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod")
 PER_KIND = {"Deployment": 5, "StatefulSet": 4, "DaemonSet": 3, "CronJob": 3, "Job": 2, "Pod": 3}

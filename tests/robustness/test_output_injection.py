@@ -42,9 +42,10 @@ def test_no_raw_control_character_in_any_output(command):
 
 def test_text_output_cannot_forge_lines():
     lines = invoke("lint", "--no-config", "--select", "PL501", PATH).stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3                          # the finding, its hint, the summary
     assert lines[0].startswith(f"{PATH}:15:17: PL501 [error] ")
-    assert lines[1].startswith("1 finding (1 error) in 1 file")
+    assert lines[1].startswith('  hint: add a volume named "vol\\r\\n::')   # the name, escaped
+    assert lines[2].startswith("1 finding (1 error) in 1 file")
 
 
 def test_github_annotations_stay_one_command_each():

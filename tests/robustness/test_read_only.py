@@ -9,7 +9,9 @@ import shutil
 
 import pytest
 
-from tests.robustness.support import CORPUS, HOSTILE, corpus_files, podlint
+from tests.robustness.support import CORPUS, HOSTILE, corpus_files, needs_corpus, podlint
+
+pytestmark = needs_corpus       # every test here reads ../shared/corpus
 
 
 def _snapshot(root) -> dict[str, tuple[str, int]]:
