@@ -181,7 +181,8 @@ spec:
 status:
   replicas: 1
 """, encoding="utf-8")
-    # podlint no longer reports PL505 on static Pods or PL202 on `sleep infinity` (issue 10);
+    # podlint no longer reports PL505 on static Pods, PL202 on `sleep infinity` or PL204 on an
+    # equal timeout (issue 10);
     # the findings an older podlint gave are added to a real run's output, so the test
     # checks the pattern sorter, not today's rules.
     saved = tmp_path / "findings.json"
@@ -196,7 +197,12 @@ status:
              path=str(corpus / "repo-a" / "manifests__etcd.yaml"), workload="Pod/etcd"),
         dict(old, code="PL202", name="missing-liveness-probe", severity="info", line=7,
              path=str(corpus / "repo-a" / "manifests__tools.yaml"), workload="Pod/tools",
-             container="tools")]
+             container="tools"),
+        # and PL204 on a timeout equal to the period (only a longer one since the after review)
+        dict(old, code="PL204", name="probe-timeout-exceeds-period", severity="warning", line=19,
+             path=str(corpus / "repo-a" / "testdata__dump.yaml"), workload="Deployment/dump",
+             container="db", message='livenessProbe of container "db" has timeoutSeconds 5 and '
+                                     "periodSeconds 5: (an older podlint's finding)")]
     saved.write_text(json.dumps(report), encoding="utf-8")
     result = subprocess.run([sys.executable, str(SCRIPT), "--corpus", str(corpus), "--patterns",
                              "--findings", str(saved)],
