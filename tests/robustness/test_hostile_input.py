@@ -165,7 +165,7 @@ def test_million_item_list_is_refused_by_the_node_bound(tmp_path):
     done = bounded_run("lint", "--no-config", "--select", SELECT, str(path))
     assert done.returncode == 2
     assert done.stdout.splitlines()[0] == (
-        f"{path}:1:1: PL001 [error] file holds more than 1,000,000 YAML nodes; not read "
+        f"{path}:1:1: PL001 [error] document holds more than 1,000,000 YAML nodes; file not read "
         "(podlint's memory bound, see docs/robustness.md)")
 
 
