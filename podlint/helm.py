@@ -33,7 +33,7 @@ CHART_TEMPLATE = "Helm chart template (templates/ folder of a chart): render the
 _ACTION = re.compile(r"\{\{(.{0,500}?)\}\}", re.DOTALL)
 _HELM = re.compile(r"\$?\.(?:Values|Release|Chart|Capabilities|Files|Template)\b"
                    r"|\b(?:include|tpl|required|toYaml|lookup)\b")
-_COMMENT = re.compile(r"(?:^|\s)#")
+_COMMENT = re.compile(r"(?:^|\s)#", re.MULTILINE)
 
 
 def chart_template(path: str) -> str | None:

@@ -140,9 +140,10 @@ def _fail(loaded: LoadedFile, line: int, column: int, message: str, code=PARSE_E
 # ----------------------------------------------------------------------------- parsing
 
 def parse_parts(text: str, path: str, pure: bool = False,
-                part_chars: int = PART_CHARS) -> Iterator[LoadedFile]:
+                part_chars: int | None = None) -> Iterator[LoadedFile]:
     """Parse a decoded text into parts of whole documents of about `part_chars`
-    characters each."""
+    (default PART_CHARS) characters each."""
+    part_chars = part_chars or PART_CHARS
     if path.lower().endswith(".json"):
         # Tabs are JSON whitespace but cannot start a YAML token; a raw tab cannot
         # appear inside a JSON string, so replacing them keeps every column.
