@@ -63,17 +63,21 @@ import sys, os
 from ruamel.yaml import YAML
 y = YAML(typ="safe")
 count = 0
-for root, dirs, files in os.walk(sys.argv[1]):
-    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    for name in sorted(files):
-        if name.startswith(".") or not name.lower().endswith((".yaml", ".yml", ".json")):
-            continue
-        try:
-            with open(os.path.join(root, name), encoding="utf-8") as handle:
-                for _ in y.load_all(handle.read()):
-                    count += 1
-        except Exception:
-            pass
+def paths(top):
+    if os.path.isfile(top):
+        yield top
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith((".yaml", ".yml", ".json")):
+                yield os.path.join(root, name)
+for path in paths(sys.argv[1]):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for _ in y.load_all(handle.read()):
+                count += 1
+    except Exception:
+        pass
 print(count)
 """
 
@@ -224,9 +228,10 @@ def main() -> None:
                 documents, size = write_bundle(path, args.bundle_mb, flavour, corpus)
                 bundles.append((flavour, documents, size,
                                 podlint(f"bundle-{flavour}", "lint", path, "--jobs", "1",
-                                        output=f"bundle-{flavour}.txt")))
+                                        output=f"bundle-{flavour}.txt"),
+                                Measure(f"floor-{flavour}", [sys.executable, "-c", FLOOR, path], env)))
         interleaved([floor, lint_default, lint_one, lint_two, explain, graph]
-                    + [measure for *_, measure in bundles], runs)
+                    + [measure for bundle in bundles for measure in bundle[3:]], runs)
         for flavour, *_ in bundles:
             os.remove(out(f"bundle-{flavour}.yaml"))
 
@@ -274,14 +279,17 @@ def main() -> None:
         rows.append(("6. graph -f json, corpus", graph.fmt(),
                      f"{ratio(graph, lint_default)} lint", "<= 2x"))
         corpus_mb = megabytes(corpus)
-        for flavour, documents, size, measure in bundles:
+        for flavour, documents, size, measure, bundle_floor in bundles:
             per_mb, corpus_per_mb = measure.wall / (size / 1e6), lint_one.wall / corpus_mb
             cpu_ratio = (measure.cpu / (size / 1e6)) / (lint_one.cpu / corpus_mb)
             what = "corpus Deployments" if flavour == "corpus" else "deployment-service.yaml copies (dense)"
             rows.append((f"7. {size / 1e6:.1f} MB bundle of {what}, --jobs 1", measure.fmt(),
                          f"{per_mb:.3f} s/MB vs the corpus's {corpus_per_mb:.3f} s/MB (--jobs 1): "
                          f"{per_mb / corpus_per_mb:.2f}x (CPU {cpu_ratio:.2f}x); {documents:,} "
-                         f"documents; peak RSS {measure.rss:.0f} MiB", "<= 1x per MB, < 400 MiB"))
+                         f"documents; peak RSS {measure.rss:.0f} MiB; parse floor "
+                         f"{bundle_floor.wall / (size / 1e6):.3f} s/MB vs the corpus's "
+                         f"{floor.wall / corpus_mb:.3f}, podlint {ratio(measure, bundle_floor)} it "
+                         f"(corpus: {ratio(lint_one, floor)})", "<= 1x per MB, < 400 MiB"))
         notes = []
         if args.checkov and args.checkov_corpus:
             checkov_all = Measure("checkov-corpus", [args.checkov, "-d", corpus, "--quiet",
