@@ -159,6 +159,7 @@ def lint_source(source: Source, settings: Settings, plan: RulePlan) -> FileResul
             result.workloads += done.workloads
             result.parse_failed = result.parse_failed or done.parse_failed
             result.summary.merge(done.summary)
+            result.containers |= done.containers
     assert result is not None       # load_parts yields at least one part
     return result
 
