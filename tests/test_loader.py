@@ -292,6 +292,16 @@ def test_output_is_the_same_whatever_the_part_size(monkeypatch, tmp_path):
     assert ("bundle.yaml", text[:text.index("{name: dup")].count("\n") + 1, 23, "PL001") in whole
 
 
+def test_graph_reads_a_file_part_by_part_with_the_same_output(monkeypatch, tmp_path):
+    path = tmp_path / "bundle.yaml"
+    path.write_text(bundle(20) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: dup, name: again}\n")
+    whole = CliRunner().invoke(cli, ["graph", "-f", "json", str(path)])
+    monkeypatch.setattr(loader, "PART_CHARS", 3_000)
+    parts = CliRunner().invoke(cli, ["graph", "-f", "json", str(path)])
+    assert (parts.exit_code, parts.stdout, parts.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.exit_code == 2 and len(json.loads(whole.stdout)["workloads"]) == 20
+
+
 def test_after_a_hundred_syntax_errors_the_rest_of_a_file_is_left():
     text = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{n}\n" for n in range(150))
     loaded = parse_text(text, LoadedFile("broken.yaml"))
