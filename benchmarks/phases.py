@@ -71,7 +71,7 @@ def main() -> None:
     from podlint.crossfile import Summary, settle
     from podlint.engine import lint_loaded
     from podlint.filter import RulePlan
-    from podlint.loader import discover, load_source
+    from podlint.loader import discover, load_parts
     from podlint.registry import all_rules
     from podlint.run import finding_sort_key
 
@@ -113,16 +113,21 @@ def main() -> None:
     findings = []
     documents = 0
     for source in sources:
-        start = clock()
-        loaded = load_source(source, settings.max_file_size)
-        middle = clock()
-        result = lint_loaded(loaded, settings, plan)
-        end = clock()
-        t_load += middle - start
-        t_lint += end - middle
-        documents += result.documents
-        summary.merge(result.summary)
-        findings.extend(result.findings)
+        parts = load_parts(source, settings.max_file_size)     # as run.lint_source reads a file
+        while True:
+            start = clock()
+            loaded = next(parts, None)
+            middle = clock()
+            if loaded is None:
+                t_load += middle - start
+                break
+            result = lint_loaded(loaded, settings, plan)
+            end = clock()
+            t_load += middle - start
+            t_lint += end - middle
+            documents += result.documents
+            summary.merge(result.summary)
+            findings.extend(result.findings)
     start = clock()
     findings = sorted(settle(findings, summary), key=finding_sort_key)
     t_settle = clock() - start

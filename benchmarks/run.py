@@ -13,7 +13,11 @@ each target as a ratio against a baseline measured in the same run:
 3. scaling: the corpus copied 8 times vs once, --jobs 1 (time and peak RSS);
 4. parallel: --jobs 2 vs --jobs 1 on the corpus, and byte-identical output;
 5. memory: peak RSS of --jobs 1 on the corpus;
-6. explain and graph over the corpus vs lint (default --jobs).
+6. explain and graph over the corpus vs lint (default --jobs);
+7. big bundles: one 20 MB file of ordinary Deployments (built in the run's
+   temporary folder by benchmarks/bundle.py from the corpus's Deployments, and
+   a denser one from copies of deployment-service.yaml), `lint --jobs 1`: time
+   per MB against the corpus's time per MB (--jobs 1), and peak RSS.
 
 Wall time is what the targets are about; CPU time (user + sys of the process
 and its workers) is printed beside it because it barely moves when other
@@ -30,8 +34,8 @@ module they import, podlint's and the libraries' alike, into that folder.
 
 Usage:
     python benchmarks/run.py --corpus ../shared/corpus [--runs 3] [--quick] [--output FILE]
-                             [--checkov PATH [--checkov-corpus]]
-    python benchmarks/run.py --corpus tests/fixtures/rules/PL501 --runs 1 --quick   # smoke test
+                             [--bundle-mb 20] [--checkov PATH [--checkov-corpus]]
+    python benchmarks/run.py --corpus tests/fixtures/rules/PL501 --runs 1 --quick --bundle-mb 0.5   # smoke test
 """
 from __future__ import annotations
 
@@ -48,6 +52,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bundle import write_bundle  # noqa: E402  (benchmarks/ is not a package)
+
 ROOT = HERE.parent
 SMALL_FILE = HERE / "data" / "deployment-service.yaml"
 
@@ -56,17 +63,21 @@ import sys, os
 from ruamel.yaml import YAML
 y = YAML(typ="safe")
 count = 0
-for root, dirs, files in os.walk(sys.argv[1]):
-    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-    for name in sorted(files):
-        if name.startswith(".") or not name.lower().endswith((".yaml", ".yml", ".json")):
-            continue
-        try:
-            with open(os.path.join(root, name), encoding="utf-8") as handle:
-                for _ in y.load_all(handle.read()):
-                    count += 1
-        except Exception:
-            pass
+def paths(top):
+    if os.path.isfile(top):
+        yield top
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith((".yaml", ".yml", ".json")):
+                yield os.path.join(root, name)
+for path in paths(sys.argv[1]):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for _ in y.load_all(handle.read()):
+                count += 1
+    except Exception:
+        pass
 print(count)
 """
 
@@ -148,6 +159,18 @@ def load() -> str:
         return "?"
 
 
+def megabytes(path: str) -> float:
+    """Size of a file, or of the manifests under a folder, in MB (10^6 bytes)."""
+    if os.path.isfile(path):
+        return os.path.getsize(path) / 1e6
+    total = 0
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        total += sum(os.path.getsize(os.path.join(root, name)) for name in files
+                     if not name.startswith(".") and name.lower().endswith((".yaml", ".yml", ".json")))
+    return total / 1e6
+
+
 def ratio(a: Measure, b: Measure) -> str:
     """`a` over `b`, wall (and CPU)."""
     return f"{a.wall / b.wall:.2f}x (CPU {a.cpu / b.cpu:.2f}x)"
@@ -163,6 +186,8 @@ def main() -> None:
     parser.add_argument("--checkov-corpus", action="store_true",
                         help="also time checkov on the whole corpus, once (takes minutes)")
     parser.add_argument("--output", help="also write the table to this file")
+    parser.add_argument("--bundle-mb", type=float, default=20,
+                        help="size of the big-bundle files in MB (0: skip them)")
     args = parser.parse_args()
     corpus = os.path.abspath(args.corpus)
     runs = max(1, args.runs)
@@ -195,7 +220,20 @@ def main() -> None:
         lint_two = podlint("lint2", "lint", corpus, "--jobs", "2", output="jobs2.txt")
         explain = podlint("explain", "explain", corpus, "-f", "json", output="explain.json")
         graph = podlint("graph", "graph", corpus, "-f", "json", output="graph.json")
-        interleaved([floor, lint_default, lint_one, lint_two, explain, graph], runs)
+        # big bundles (7.): built here, measured interleaved with the corpus runs they are compared to
+        bundles = []
+        if args.bundle_mb > 0:
+            for flavour in ("corpus", "dense"):
+                path = out(f"bundle-{flavour}.yaml")
+                documents, size = write_bundle(path, args.bundle_mb, flavour, corpus)
+                bundles.append((flavour, documents, size,
+                                podlint(f"bundle-{flavour}", "lint", path, "--jobs", "1",
+                                        output=f"bundle-{flavour}.txt"),
+                                Measure(f"floor-{flavour}", [sys.executable, "-c", FLOOR, path], env)))
+        interleaved([floor, lint_default, lint_one, lint_two, explain, graph]
+                    + [measure for bundle in bundles for measure in bundle[3:]], runs)
+        for flavour, *_ in bundles:
+            os.remove(out(f"bundle-{flavour}.yaml"))
 
         import_base = Measure("base", [sys.executable, "-c", "import ruamel.yaml, click"], env)
         one_file = podlint("one", "lint", str(SMALL_FILE))
@@ -240,6 +278,18 @@ def main() -> None:
                      f"{ratio(explain, lint_default)} lint", "<= 2x"))
         rows.append(("6. graph -f json, corpus", graph.fmt(),
                      f"{ratio(graph, lint_default)} lint", "<= 2x"))
+        corpus_mb = megabytes(corpus)
+        for flavour, documents, size, measure, bundle_floor in bundles:
+            per_mb, corpus_per_mb = measure.wall / (size / 1e6), lint_one.wall / corpus_mb
+            cpu_ratio = (measure.cpu / (size / 1e6)) / (lint_one.cpu / corpus_mb)
+            what = "corpus Deployments" if flavour == "corpus" else "deployment-service.yaml copies (dense)"
+            rows.append((f"7. {size / 1e6:.1f} MB bundle of {what}, --jobs 1", measure.fmt(),
+                         f"{per_mb:.3f} s/MB vs the corpus's {corpus_per_mb:.3f} s/MB (--jobs 1): "
+                         f"{per_mb / corpus_per_mb:.2f}x (CPU {cpu_ratio:.2f}x); {documents:,} "
+                         f"documents; peak RSS {measure.rss:.0f} MiB; parse floor "
+                         f"{bundle_floor.wall / (size / 1e6):.3f} s/MB vs the corpus's "
+                         f"{floor.wall / corpus_mb:.3f}, podlint {ratio(measure, bundle_floor)} it "
+                         f"(corpus: {ratio(lint_one, floor)})", "<= 1x per MB, < 400 MiB"))
         notes = []
         if args.checkov and args.checkov_corpus:
             checkov_all = Measure("checkov-corpus", [args.checkov, "-d", corpus, "--quiet",
@@ -257,7 +307,8 @@ def main() -> None:
             f"(cold start: {cold_runs}), interleaved; medians, min-max",
             f"- load average (1/5/15 min) before: {load_before}, after: {load()}",
             f"- command: `python benchmarks/run.py --corpus {args.corpus} --runs {args.runs}"
-            f"{' --quick' if args.quick else ''}`", "",
+            f"{' --quick' if args.quick else ''}"
+            f"{f' --bundle-mb {args.bundle_mb:g}' if args.bundle_mb != 20 else ''}`", "",
             "| target | podlint | ratio / detail | goal |", "|---|---|---|---|",
         ]
         lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

@@ -121,7 +121,7 @@ def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
 
     from podlint.crossfile import Summary, object_key
     from podlint.graph import build_graph
-    from podlint.loader import load_source
+    from podlint.loader import load_parts
     from podlint.workloads import object_identity
     from podlint.model import model_document
     from podlint.workloads import WorkloadFilter
@@ -130,35 +130,36 @@ def _graph_file(source, settings: Settings, workloads: tuple) -> _FileGraphs:
     selection = WorkloadFilter(workloads)
     entries: list[Entry] = []
     failed = False
-    loaded = load_source(source, settings.max_file_size)
-    for finding in loaded.findings:
-        _report(err, finding.location, finding.code, finding.message)
-        failed = True
-    if loaded.skipped:
-        err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
     summary = Summary()
-    for document in loaded.documents:
-        identity = object_identity(document.data)
-        summary.add_document(document, *(identity[1:] if identity else (None, None, None)))
-        workload, pod, problem = model_document(document)
-        if problem is not None:
-            _report(err, problem.location, problem.code, problem.message)
+    # part by part, like lint: a 20 MB bundle is held one part at a time
+    for loaded in load_parts(source, settings.max_file_size):
+        for finding in loaded.findings:
+            _report(err, finding.location, finding.code, finding.message)
             failed = True
-            continue
-        if pod is not None:
-            summary.add_pod(document, pod)
-        if pod is None or not selection.selects(workload):
-            continue
-        try:
-            graph = build_graph(pod)
-        except Exception as exc:        # a bug here must not lose the other workloads
-            _report(err, workload.location, "PL000",
-                    f"graph of {workload.ref} failed: {type(exc).__name__}: {exc}")
-            failed = True
-            continue
-        entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
-                             workload.location.line, workload.location.column, graph,
-                             object_key(document)))
+        if loaded.skipped:
+            err.write(f"{_clean(loaded.path)}: skipped: {_clean(loaded.skipped)}\n")
+        for document in loaded.documents:
+            identity = object_identity(document.data)
+            summary.add_document(document, *(identity[1:] if identity else (None, None, None)))
+            workload, pod, problem = model_document(document)
+            if problem is not None:
+                _report(err, problem.location, problem.code, problem.message)
+                failed = True
+                continue
+            if pod is not None:
+                summary.add_pod(document, pod)
+            if pod is None or not selection.selects(workload):
+                continue
+            try:
+                graph = build_graph(pod)
+            except Exception as exc:        # a bug here must not lose the other workloads
+                _report(err, workload.location, "PL000",
+                        f"graph of {workload.ref} failed: {type(exc).__name__}: {exc}")
+                failed = True
+                continue
+            entries.append(Entry(workload.kind, workload.name, workload.namespace, workload.path,
+                                 workload.location.line, workload.location.column, graph,
+                                 object_key(document)))
     return _FileGraphs(entries, err.getvalue(), failed, selection.matched, summary)
 
 

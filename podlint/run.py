@@ -18,7 +18,7 @@ from podlint.crossfile import Summary, settle
 from podlint.engine import FileResult, lint_loaded
 from podlint.filter import RulePlan
 from podlint.finding import Finding, Location, severity_rank
-from podlint.loader import STDIN_NAME, Source, discover, load_source
+from podlint.loader import STDIN_NAME, Source, discover, load_parts
 
 # Below this much input, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 16
@@ -145,8 +145,23 @@ def _excluded(path: str, globs: tuple[str, ...]) -> bool:
 
 
 def lint_source(source: Source, settings: Settings, plan: RulePlan) -> FileResult:
-    loaded = load_source(source, settings.max_file_size)
-    return lint_loaded(loaded, settings, plan)
+    """Lint one file part by part (loader.load_parts): each part's documents are
+    dropped before the next part is composed, so a 20 MB bundle costs the memory
+    of one part; the parts' results add up to the file's."""
+    result: FileResult | None = None
+    for part in load_parts(source, settings.max_file_size):
+        done = lint_loaded(part, settings, plan)
+        if result is None:
+            result = done
+        else:
+            result.findings.extend(done.findings)
+            result.documents += done.documents
+            result.workloads += done.workloads
+            result.parse_failed = result.parse_failed or done.parse_failed
+            result.summary.merge(done.summary)
+            result.containers |= done.containers
+    assert result is not None       # load_parts yields at least one part
+    return result
 
 
 def _lint_sources(sources: list[Source], settings: Settings, plan: RulePlan,

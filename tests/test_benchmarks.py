@@ -15,7 +15,7 @@ TINY = ROOT / "tests" / "fixtures" / "rules" / "PL501"
 def test_run_py_prints_every_target(tmp_path):
     table = tmp_path / "results.md"
     out = subprocess.run([sys.executable, "benchmarks/run.py", "--corpus", str(TINY), "--runs", "1",
-                          "--quick", "--output", str(table)],
+                          "--quick", "--bundle-mb", "0.2", "--output", str(table)],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout == table.read_text(encoding="utf-8")
@@ -25,8 +25,12 @@ def test_run_py_prints_every_target(tmp_path):
         "| 1. whole corpus, default --jobs", "| 1. whole corpus, --jobs 1",
         "| 2. one 2 KB file, cold", "| 2. podlint --version",
         "| 4. --jobs 2 vs --jobs 1", "| 5. peak RSS, --jobs 1",
-        "| 6. explain -f json, corpus", "| 6. graph -f json, corpus"]
+        "| 6. explain -f json, corpus", "| 6. graph -f json, corpus",
+        "| 7. 0.2 MB bundle of corpus Deployments, --jobs 1",
+        "| 7. 0.2 MB bundle of deployment-service.yaml copies (dense), --jobs 1"]
     assert "output identical (--jobs 1, 2, default): yes" in out.stdout
+    assert re.search(r"\d+\.\d{3} s/MB vs the corpus's \d+\.\d{3} s/MB \(--jobs 1\): \d+\.\d{2}x "
+                     r"\(CPU \d+\.\d{2}x\); [\d,]+ documents; peak RSS \d+ MiB", rows[-1]), rows[-1]
     for row in rows[1:]:
         assert re.search(r"\d+\.\d{3} s|\d+ MiB", row), row
     assert "load average" in out.stdout and "python: 3." in out.stdout

@@ -16,10 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from podlint import limits, loader
+from podlint.cli import cli
 from podlint.config import Settings
+from podlint.helm import CHART_TEMPLATE, TEMPLATE_TEXT, template_text
 from podlint.loader import (MAX_NESTING, STDIN_NAME, LoadedFile, Source, discover, load_source,
-                            parse_text, read_source)
+                            parse_parts, parse_text, read_source)
 from podlint.run import lint_paths
 from tests.helpers import ROOT
 
@@ -214,6 +218,98 @@ def test_file_over_the_size_limit(tmp_path):
     assert "1,500 bytes, over the limit of 1,000" in loaded.findings[0].message
 
 
+# ----------------------------------------------------------------------------- big bundles
+
+DEPLOYMENT_SERVICE = (ROOT / "benchmarks" / "data" / "deployment-service.yaml").read_text()   # 198 nodes
+BOMB_DOCUMENT = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n"
+                 "  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                 "  c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n")           # 1,100 nodes once expanded
+
+
+def bundle(copies: int) -> str:
+    return "---\n".join(DEPLOYMENT_SERVICE.replace("checkout", f"checkout-{n}") for n in range(copies))
+
+
+def test_the_node_limit_is_per_document_so_a_bundle_of_any_size_is_read(monkeypatch):
+    """The real limits are 1,000,000 nodes; scaled down 1,000 times here so that
+    the bundle is small: 100 copies of a 198-node file hold 19,800 nodes, 20 times
+    the limit, and are read; one document past it refuses the file before it is
+    composed; a small alias bomb in the same bundle is refused alone."""
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_NODES", 1_000)
+    monkeypatch.setattr(limits, "MAX_EXPANDED_NODES", 1_000)
+    text = bundle(100)
+    loaded = parse_text(text, LoadedFile("bundle.yaml"))
+    assert loaded.findings == [] and len(loaded.documents) == 200
+    lines = text.count("\n")
+    big = parse_text(text + "---\nitems:\n" + "- a\n" * 1_000, LoadedFile("big.yaml"))
+    assert [(f.location.line, f.message) for f in big.findings] == [
+        (lines + 1, "document holds more than 1,000 YAML nodes; file not read (podlint's memory "
+                    "bound, see docs/robustness.md)")]
+    assert big.documents == []
+    bombed = parse_text(text + "---\n" + BOMB_DOCUMENT, LoadedFile("bombed.yaml"))
+    assert [(f.location.line, f.message) for f in bombed.findings] == [
+        (lines + 2, "aliases expand to more than 1,000 nodes (YAML alias bomb); document not read")]
+    assert len(bombed.documents) == 200
+
+
+def test_a_file_comes_in_parts_that_add_up_to_the_whole(monkeypatch):
+    """Parts cut between documents; together they hold each document, finding and
+    directive once, every directive in the part that holds the line it silences,
+    and a stray scalar document is reported once objects turn up in a later part."""
+    tail = bundle(10).replace("FallbackToLogsOnError", "FallbackToLogsOnError  # podlint: ignore=PL401") \
+        .replace("          lifecycle:", "          # podlint: ignore=PL202\n          lifecycle:")
+    text = ("just a string\n---\n" + bundle(30) + "---\napiVersion: v1\nkind: Pod\n"
+            "metadata: {name: dup, name: again}\n---\n" + tail + "---\n[a: b\n")
+    whole = parse_text(text, LoadedFile("stream.yaml"))
+    parts = list(parse_parts(text, "stream.yaml", part_chars=10_000))
+    assert len(parts) > 5 and all(part.documents for part in parts[:-1])
+    joined = [(d.index, d.line, d.column) for part in parts for d in part.documents]
+    assert joined == [(d.index, d.line, d.column) for d in whole.documents]
+    found = sorted((f.location.line, f.message[:29]) for f in whole.findings)
+    assert found == sorted((f.location.line, f.message[:29]) for part in parts for f in part.findings)
+    lines = text.count("\n")
+    assert found == [(1, "document 1 is a string, not a"), (text[:text.index("{name: dup")].count("\n") + 1, 'duplicate key "name" (first a'),
+                     (lines + 1, "invalid YAML: did not find ex")]
+    assert [d for part in parts for d in part.directives] == whole.directives
+    assert len(whole.directives) == 20
+    for part in parts:
+        lines = [d.line for d in part.documents]
+        for directive in part.directives:
+            assert not lines or lines[0] <= directive.target
+
+
+def test_output_is_the_same_whatever_the_part_size(monkeypatch, tmp_path):
+    path = tmp_path / "bundle.yaml"
+    text = (bundle(40).replace("readOnly: true", "readOnly: false")
+            + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: dup, name: again}\n---\n"
+            + DEPLOYMENT_SERVICE.replace("name: config\n", "name: cfg\n", 1))
+    path.write_text(text)
+    whole = lint([path], select=("ALL",))
+    monkeypatch.setattr(loader, "PART_CHARS", 3_000)
+    assert lint([path], select=("ALL",)) == whole
+    codes = {code for *_, code in whole}
+    assert {"PL001", "PL501", "PL502"} <= codes
+    assert ("bundle.yaml", text[:text.index("{name: dup")].count("\n") + 1, 23, "PL001") in whole
+
+
+def test_graph_reads_a_file_part_by_part_with_the_same_output(monkeypatch, tmp_path):
+    path = tmp_path / "bundle.yaml"
+    path.write_text(bundle(20) + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: dup, name: again}\n")
+    whole = CliRunner().invoke(cli, ["graph", "-f", "json", str(path)])
+    monkeypatch.setattr(loader, "PART_CHARS", 3_000)
+    parts = CliRunner().invoke(cli, ["graph", "-f", "json", str(path)])
+    assert (parts.exit_code, parts.stdout, parts.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+    assert whole.exit_code == 2 and len(json.loads(whole.stdout)["workloads"]) == 20
+
+
+def test_after_a_hundred_syntax_errors_the_rest_of_a_file_is_left():
+    text = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{n}\n" for n in range(150))
+    loaded = parse_text(text, LoadedFile("broken.yaml"))
+    assert len(loaded.findings) == 101
+    assert loaded.findings[-1].message == ("more than 100 YAML syntax errors; the rest of the file "
+                                           "is not read")
+
+
 def test_unreadable_sources(tmp_path):
     missing = load_source(discover([str(tmp_path / "nope.yaml")])[0])
     assert problems(missing) == [("PL001", 1, 1)]
@@ -222,6 +318,96 @@ def test_unreadable_sources(tmp_path):
     os.mkfifo(fifo)
     loaded = load_source(Source(str(fifo)))
     assert "not a regular file" in loaded.findings[0].message
+
+
+# ----------------------------------------------------------------------------- Helm charts
+
+HELM = FIXTURES / "helm"
+
+
+def lint_json(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, ["lint", "--no-config", "--select", "PL0,PL5", "-f", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("name", ["deployment.yaml", "configmap.yaml", "serviceaccount.yaml"])
+def test_files_in_a_charts_templates_folder_are_skipped_whether_they_parse_or_not(name):
+    loaded = load_source(Source(str(HELM / "shop" / "templates" / name)))
+    assert (loaded.skipped, loaded.findings, loaded.documents) == (CHART_TEMPLATE, [], [])
+
+
+def test_the_template_that_parses_would_be_linted_as_yaml():
+    """deployment.yaml is the case that slipped through: valid YAML (a plain
+    `{{ include ... }}` is a flow mapping), so only its place or its actions say
+    it is a template."""
+    text = (HELM / "shop" / "templates" / "deployment.yaml").read_text()
+    from ruamel.yaml import YAML
+    assert YAML().load(text)["kind"] == "Deployment"
+    assert template_text(text) == TEMPLATE_TEXT
+
+
+def test_chart_metadata_beside_the_templates_is_read_quietly():
+    for name in ("Chart.yaml", "values.yaml"):
+        loaded = load_source(Source(str(HELM / "shop" / name)))
+        assert (loaded.skipped, loaded.findings, len(loaded.documents)) == (None, [], 1)
+
+
+@pytest.mark.parametrize("name", ["outside_a_chart.yaml", "variables_only.yaml"])
+def test_template_actions_skip_a_file_outside_a_chart(name):
+    loaded = load_source(Source(str(HELM / name)))
+    assert (loaded.skipped, loaded.findings, loaded.documents) == (TEMPLATE_TEXT, [], [])
+
+
+def test_rendered_helm_output_with_braces_inside_strings_is_linted():
+    loaded = load_source(Source(str(HELM / "rendered.yaml")))
+    assert loaded.skipped is None and loaded.findings == []
+    assert [d.data["kind"] for d in loaded.documents] == ["PrometheusRule", "ConfigMap", "Deployment"]
+    assert lint([HELM / "rendered.yaml"]) == [("rendered.yaml", 52, 21, "PL501")]
+
+
+@pytest.mark.parametrize("text,reason", [
+    ('summary: "{{ $labels.instance }} is down"\n', None),                 # Prometheus, in a string
+    ("description: |\n  {{ range .Alerts }}{{ .Labels.x }}{{ end }}\n", None),   # a block scalar
+    ('args: ["--name={{workflow.name}}"]\nstep: echo {{inputs.x}}\n', None),     # Argo, in strings
+    ("# set {{ .Values.replicas }} in values.yaml\na: 1\n", None),        # a comment
+    ("a: b # {{ .Values.replicas }}\n", None),
+    ('a: "{{ x }}"\nb: [\n', None),           # a real syntax error after an action in a string
+    ('image: "{{ .Values.image }}"\n', TEMPLATE_TEXT),                      # Helm's objects, quoted
+    ("replicas: {{ $n }}\n", TEMPLATE_TEXT),                                # YAML reads a flow mapping
+    ("{{- if $x }}\na: 1\n{{- end }}\n", TEMPLATE_TEXT),                    # an action on its own line
+    ("a: b\n---\nc: {{ $x }}\n", TEMPLATE_TEXT),                            # in a later document
+    ("a: [b\nc: {{ $x }}\n", TEMPLATE_TEXT),                                # after the text stops parsing
+])
+def test_which_go_template_actions_make_a_template(text, reason):
+    assert template_text(text) == reason
+
+
+def test_helm_chart_through_the_cli():
+    code, report = lint_json(str(HELM))
+    assert code == 1
+    assert [(Path(f["path"]).name, f["line"], f["code"]) for f in report["findings"]] == [
+        ("rendered.yaml", 52, "PL501")]
+    assert [(str(Path(s["path"]).relative_to(HELM)), s["reason"]) for s in report["summary"]["skipped"]] == [
+        ("outside_a_chart.yaml", TEMPLATE_TEXT),
+        ("shop/templates/configmap.yaml", CHART_TEMPLATE),
+        ("shop/templates/deployment.yaml", CHART_TEMPLATE),
+        ("shop/templates/serviceaccount.yaml", CHART_TEMPLATE),
+        ("variables_only.yaml", TEMPLATE_TEXT)]
+    summary = report["summary"]
+    assert (summary["files"], summary["files_linted"], summary["files_skipped"]) == (8, 3, 5)
+    text = CliRunner().invoke(cli, ["lint", "--no-config", str(HELM / "shop" / "templates")]).stdout
+    assert f"{HELM / 'shop' / 'templates' / 'deployment.yaml'}: skipped: {CHART_TEMPLATE}\n" in text
+
+
+def test_helm_chart_files_passed_one_by_one_as_pre_commit_does(monkeypatch):
+    """pre-commit hands over the staged files by name, relative to the repository."""
+    monkeypatch.chdir(HELM / "shop")
+    code, report = lint_json("Chart.yaml", "values.yaml", "templates/deployment.yaml",
+                             "templates/configmap.yaml", "templates/serviceaccount.yaml")
+    assert code == 0 and report["findings"] == []
+    assert [s["path"] for s in report["summary"]["skipped"]] == [
+        "templates/configmap.yaml", "templates/deployment.yaml", "templates/serviceaccount.yaml"]
+    assert report["summary"]["files_linted"] == 2
 
 
 def test_unrendered_helm_template_is_skipped_not_an_error(tmp_path):

@@ -82,6 +82,7 @@ def repos(tmp_path_factory):
     (user_repo / "vendor").mkdir()
     (user_repo / "vendor" / "bad.yaml").write_text(BAD)    # excluded by the config
     (user_repo / ".podlint.yaml").write_text(CONFIG)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "loader" / "helm" / "shop", user_repo / "chart")
     home = tmp_path_factory.mktemp("pre-commit-home")
     return hook_repo, user_repo, home
 
@@ -262,3 +263,16 @@ def test_every_documented_install_is_a_tested_one():
                 seen.add(command.group(1).strip())
         assert "rev: v0." not in text, name
     assert seen == allowed
+
+def test_hook_skips_the_templates_of_a_chart_in_the_repository(repos):
+    """A repository with a Helm chart: pre-commit hands over Chart.yaml, values.yaml
+    and the templates by name; the templates are skipped with a notice, and the
+    hook passes (the deployment template alone would be reported if linted)."""
+    run = try_repo(repos, "good.yaml", "chart/Chart.yaml", "chart/values.yaml",
+                   "chart/templates/deployment.yaml", "chart/templates/configmap.yaml")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Passed" in run.stdout
+    for name in ("deployment.yaml", "configmap.yaml"):
+        assert (f"chart/templates/{name}: skipped: Helm chart template (templates/ folder of a chart): "
+                "render the chart first") in run.stdout
+    assert "0 findings in 5 files" in run.stdout

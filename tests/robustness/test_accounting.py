@@ -76,6 +76,28 @@ def test_text_summary_counts_the_same_files(tmp_path, monkeypatch):
                          "1 document, 1 workload")
 
 
+def test_chart_templates_are_skipped_and_rendered_output_is_linted(tmp_path, monkeypatch):
+    """A repository holding a chart (Chart.yaml, templates/ that parse and that do
+    not) and the chart's `helm template` output: every template is skipped and
+    listed with its reason, the rendered file is linted, and the counts add up."""
+    from tests.robustness.support import ROOT
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "loader" / "helm", tmp_path / "repo")
+    monkeypatch.chdir(tmp_path)
+    out = invoke("lint", "--no-config", "--select", "PL0,PL501", "-f", "json", "repo")
+    assert out.exit_code == 1
+    report = out.json()
+    assert [(f["path"], f["line"], f["code"]) for f in report["findings"]] == [
+        ("repo/rendered.yaml", 52, "PL501")]
+    chart = "Helm chart template (templates/ folder of a chart): render the chart first"
+    text = "Go template markers ({{ }}): render the chart first"
+    assert [(s["path"], s["reason"]) for s in report["summary"]["skipped"]] == [
+        ("repo/outside_a_chart.yaml", text), ("repo/shop/templates/configmap.yaml", chart),
+        ("repo/shop/templates/deployment.yaml", chart), ("repo/shop/templates/serviceaccount.yaml", chart),
+        ("repo/variables_only.yaml", text)]
+    assert_accounted(report["summary"], files=8)
+
+
 def test_shared_folder_reached_through_two_symlinks_is_not_a_loop(tmp_path, monkeypatch):
     """A diamond (two symlinks to one folder) is linted once, without an error;
     only a folder that contains itself is a loop."""

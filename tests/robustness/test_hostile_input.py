@@ -5,6 +5,7 @@ have a timeout), memory stays bounded (an address-space limit), and the rest of
 the file or run is still linted."""
 from __future__ import annotations
 
+import json
 import resource
 import shutil
 
@@ -165,8 +166,31 @@ def test_million_item_list_is_refused_by_the_node_bound(tmp_path):
     done = bounded_run("lint", "--no-config", "--select", SELECT, str(path))
     assert done.returncode == 2
     assert done.stdout.splitlines()[0] == (
-        f"{path}:1:1: PL001 [error] file holds more than 1,000,000 YAML nodes; not read "
+        f"{path}:1:1: PL001 [error] document holds more than 1,000,000 YAML nodes; file not read "
         "(podlint's memory bound, see docs/robustness.md)")
+
+
+def test_bundle_of_more_than_a_million_nodes_is_linted_and_a_bomb_in_it_refused(tmp_path):
+    """A bundle of ordinary Deployments past 1,000,000 nodes (the old per-file
+    bound) is linted in bounded memory, one part at a time; a billion-laughs
+    document inside the same bundle is still refused, alone."""
+    from tests.robustness.support import ROOT
+
+    source = (ROOT / "benchmarks" / "data" / "deployment-service.yaml").read_text()   # 198 nodes
+    copies = 5_200                                                  # 1,029,600 nodes, 10 MB
+    path = tmp_path / "bundle.yaml"
+    with open(path, "w") as handle:
+        for number in range(copies):
+            handle.write(source.replace("checkout", f"checkout-{number}") + "---\n")
+        handle.write(POD_HEAD + POD_TAIL + "---\n")
+        handle.write((HOSTILE / "billion_laughs.yaml").read_text().split("\n---\n")[0] + "\n")
+    pod = copies * (source.count("\n") + 1)            # the line before the Pod
+    done = bounded_run("lint", "--no-config", "--select", SELECT, "-f", "json", "--jobs", "1", str(path))
+    assert done.returncode == 2, done.stderr
+    report = json.loads(done.stdout)
+    assert [(f["line"], f["column"], f["code"], f["message"]) for f in report["findings"]] == [
+        (pod + 9, 29, "PL501", MISSING_VOLUME), (pod + 12, 1, "PL001", BOMB)]
+    assert report["summary"]["documents"] == 2 * copies + 1
 
 
 def test_hundred_thousand_item_list_is_linted(tmp_path):
