@@ -15,6 +15,7 @@ from podlint.workloads import (ALWAYS_RESTART_KINDS, LABEL_SELECTOR_KINDS, MAP_S
                                RUN_TO_COMPLETION_KINDS, Strategy, Workload, item_position,
                                key_position, object_identity, object_is_patch, object_is_whole,
                                value_position)
+from podlint.shell import ShellPid1, pid1_shell
 from podlint.schema import SchemaViolation, schema_version_for, validate_document
 from podlint.timeline.versions import PROBE_GRACE_SINCE
 
@@ -39,3 +40,5 @@ __all__ += ["control_plane_static_pod", "is_placeholder", "placeholder_reason"]
 # PL003 (schema) and PL004 (deprecated apiVersions) read these.
 __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for", "successor_schema",
             "validate_document"]
+# What the manifest implies (design.md 9): a shell kept as PID 1 (podlint.shell).
+__all__ += ["ShellPid1", "pid1_shell"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from podlint.config import format_version
+from podlint.shell import pid1_shell
 from podlint.timeline.bounds import ZERO, Bounds, _add, _bmax, _num
 from podlint.timeline.versions import MIN_KILL_GRACE, PRESTOP_WITHIN_GRACE_SINCE, SIDECAR_ORDER_SINCE
 
@@ -46,6 +47,7 @@ def kill_sequence(pre_stop: Bounds | None, grace: int, version: tuple[int, int],
         kill = Bounds(_sigkill_after(stop.earliest, g),
                       None if stop.latest is None else _sigkill_after(stop.latest, g))
     return stop, kill, hook_end
+
 
 
 
@@ -117,7 +119,19 @@ class ShutdownSteps:
                  f"{detail}; {note}")
         return pre, end, f"pre-stop-completed:{container.name}"
 
+    def swallowed_detail(self, container: "Container", kill: bool = False) -> str:
+        """A shell kept as PID 1 drops the stop signal (podlint.shell, design.md 9)."""
+        found = pid1_shell(container, self.pod)
+        if found is None:
+            return ""
+        if kill:
+            return f"; the container exits here ({found.shell} as PID 1 dropped the stop signal)"
+        return (f"; delivered to the shell, which ignores it ({found.shell} stays PID 1: "
+                f"{found.reason}): exits at SIGKILL")
+
     def exit_bounds(self, container: "Container", stop: Bounds, kill: Bounds) -> Bounds:
+        if pid1_shell(container, self.pod) is not None:
+            return kill                 # the stop signal is dropped: only SIGKILL ends it
         shutdown = self.assumed(container, "shutdown")
         if shutdown is None:
             return Bounds(stop.earliest, kill.latest)
@@ -132,10 +146,10 @@ class ShutdownSteps:
         signal = "SIGTERM unless the image or lifecycle.stopSignal says otherwise"
         self.add(D, stop_event, container.name, stop, (ref,),
                  (f"after preStop (at most {g} s); " if pre is not None else "at t0 (no preStop); ")
-                 + signal)
+                 + signal + self.swallowed_detail(container))
         self.add(D, "sigkill-deadline", container.name, kill,
                  ("deletion-requested", f"{stop_event}:{container.name}"),
-                 self.kill_detail(pre, g))
+                 self.kill_detail(pre, g) + self.swallowed_detail(container, kill=True))
         exited = self.exit_bounds(container, stop, kill)
         self.finish(container, pre, end, stop, kill, exited)
         return stop, kill, exited
@@ -169,11 +183,12 @@ class ShutdownSteps:
         kill = Bounds(_sigkill_after(stop.earliest, g), _sigkill_after(stop.latest, g))
         self.add(D, "sidecar-stop-signal", container.name, stop, (ref, *later_refs),
                  f"after its preStop and once the main containers{' and later sidecars' if any(r.split(':', 1)[-1] in self.sidecar_names for r in later_refs) else ''} "
-                 f"have exited (reverse order), at the latest when the grace ({g} s) runs out")
+                 f"have exited (reverse order), at the latest when the grace ({g} s) runs out"
+                 + self.swallowed_detail(container))
         self.add(D, "sigkill-deadline", container.name, kill,
                  ("deletion-requested", f"sidecar-stop-signal:{container.name}"),
                  f"remaining grace, at least 2 s after its stop signal (whole-second truncation "
-                 f"may add up to ~2 s after t0 + {g})")
+                 f"may add up to ~2 s after t0 + {g})" + self.swallowed_detail(container, kill=True))
         exited = self.exit_bounds(container, stop, kill)
         self.finish(container, pre, end, stop, kill, exited)
         return stop, kill, exited
