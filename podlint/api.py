@@ -6,7 +6,7 @@ from podlint.deprecations import Deprecation
 from podlint.deprecations import status as deprecation_status
 from podlint.deprecations import successor as successor_schema
 from podlint.finding import RELATED, Condition, Finding, Location
-from podlint.rulekit import known_pre_stop, seconds
+from podlint.rulekit import known_pre_stop, pre_stop_verb, seconds
 from podlint.purpose import control_plane_static_pod, is_placeholder, placeholder_reason
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
@@ -41,4 +41,4 @@ __all__ += ["control_plane_static_pod", "is_placeholder", "placeholder_reason"]
 __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_version_for", "successor_schema",
             "validate_document"]
 # What the manifest implies (design.md 9): a shell kept as PID 1 (podlint.shell).
-__all__ += ["ShellPid1", "pid1_shell"]
+__all__ += ["ShellPid1", "pid1_shell", "pre_stop_verb"]

@@ -3,8 +3,15 @@ shutdown after SIGTERM, image pull), stated by the user.
 
 Sources, strongest first: `--assume`, the `podlint/assume` annotation (on the
 workload object or its pod template), the config file's `assume:`. Keys are
-`CONTAINER.startup`, `CONTAINER.run` (init containers), `CONTAINER.shutdown`
-and `image-pull`; durations `90`, `90s`, `2m`, `1m30s`, `1h`.
+`CONTAINER.startup`, `CONTAINER.run` (init containers), `CONTAINER.shutdown`,
+`CONTAINER.pre-stop` and `CONTAINER.post-start` (how long an exec or HTTP hook
+runs, which the manifest cannot say) and `image-pull`; durations `90`, `90s`,
+`2m`, `1m30s`, `1h`.
+
+What the cluster adds to a pod is stated the same way, with words instead of
+durations (design.md 9): `mesh=istio|linkerd|none` (a namespace label such as
+`istio-injection=enabled` is invisible in a pod manifest), `mesh-version=1.26`
+and `mesh-mode=native|legacy` (podlint.mesh reads them).
 """
 from __future__ import annotations
 
@@ -13,10 +20,14 @@ import re
 from dataclasses import dataclass, field
 
 ANNOTATION = "podlint/assume"
-ASPECTS = ("startup", "run", "shutdown")
+ASPECTS = ("startup", "run", "shutdown", "pre-stop", "post-start")
+# Keys whose value is a word, not a duration: key -> allowed values (None: a version).
+WORDS = {"mesh": ("istio", "linkerd", "none"), "mesh-mode": ("native", "legacy"),
+         "mesh-version": None}
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 MAX_SECONDS = 10 * 365 * 24 * 3600          # ten years: anything longer is a typo
 _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$")
-_KEY = re.compile(r"^(?:image-pull|nodes|[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.(startup|run|shutdown))$")
+_KEY = re.compile(r"^(?:image-pull|nodes|[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.(startup|run|shutdown|pre-stop|post-start))$")
 GLOBAL_KEYS = ("image-pull", "nodes")     # about the cluster, not one container
 MAX_NODES = 100_000
 
@@ -44,9 +55,10 @@ def parse_duration(text: object, what: str = "duration") -> float:
 
 
 def _check_key(key: str, what: str) -> None:
-    if not _KEY.match(key):
+    if not _KEY.match(key) and key not in WORDS:
         raise AssumptionError(f"{what}: {key[:60]!r} is not CONTAINER.startup, CONTAINER.run, "
-                              "CONTAINER.shutdown, image-pull or nodes")
+                              "CONTAINER.shutdown, CONTAINER.pre-stop, CONTAINER.post-start, "
+                              "image-pull, nodes, mesh, mesh-mode or mesh-version")
 
 
 def parse_value(key: str, value: object, what: str) -> float:
@@ -60,10 +72,31 @@ def parse_value(key: str, value: object, what: str) -> float:
     return int(text)
 
 
+def parse_word(key: str, value: object, what: str) -> str:
+    """The value of a word key (`mesh=istio`, `mesh-version=1.26`), checked."""
+    text = str(value).strip().lower()
+    allowed = WORDS[key]
+    if allowed is None:
+        match = _VERSION.match(text)
+        if not match:
+            raise AssumptionError(f"{what}: {str(value)[:40]!r} is not a version like 1.26")
+        return f"{int(match.group(1))}.{int(match.group(2))}"
+    if text not in allowed:
+        raise AssumptionError(f"{what}: {str(value)[:40]!r} is not one of {', '.join(allowed)}")
+    return text
+
+
+def _check_value(key: str, value: object, what: str) -> None:
+    if key in WORDS:
+        parse_word(key, value, what)
+    else:
+        parse_value(key, value, what)
+
+
 def validate_assumptions(pairs, what: str = "--assume") -> None:
     for key, value in pairs:
         _check_key(str(key), what)
-        parse_value(str(key), value, f"{what} {key}")
+        _check_value(str(key), value, f"{what} {key}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,7 @@ class Assumptions:
     values: dict[str, float] = field(default_factory=dict)     # "api.startup" -> seconds
     sources: dict[str, str] = field(default_factory=dict)      # "api.startup" -> "--assume"
     errors: tuple[str, ...] = ()                               # bad annotation entries
+    words: dict[str, str] = field(default_factory=dict)        # "mesh" -> "istio"
 
     def get(self, container: str | None, aspect: str) -> float | None:
         key = aspect if aspect in GLOBAL_KEYS else f"{container}.{aspect}"
@@ -85,9 +119,15 @@ class Assumptions:
         value = self.values.get("nodes")
         return None if value is None else int(value)
 
+    def word(self, key: str) -> str | None:
+        return self.words.get(key)
+
     def to_dict(self) -> dict:
-        return {key: {"seconds": self.values[key], "source": self.sources[key]}
-                for key in sorted(self.values)}
+        out = {key: {"seconds": self.values[key], "source": self.sources[key]}
+               for key in sorted(self.values)}
+        for key in sorted(self.words):
+            out[key] = {"value": self.words[key], "source": self.sources.get(key, "assumed")}
+        return out
 
 
 def annotation_pairs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -102,7 +142,7 @@ def annotation_pairs(text: str) -> tuple[list[tuple[str, str]], list[str]]:
         key, value = (p.strip() for p in part.split("=", 1))
         try:
             _check_key(key, ANNOTATION)
-            parse_value(key, value, f"{ANNOTATION} {key}")
+            _check_value(key, value, f"{ANNOTATION} {key}")
         except AssumptionError as exc:
             errors.append(str(exc))
             continue
@@ -207,6 +247,7 @@ def _printable(text: str, limit: int = 80) -> str:
 def resolve_assumptions(settings, workload) -> Assumptions:
     values: dict[str, float] = {}
     sources: dict[str, str] = {}
+    words: dict[str, str] = {}
     errors: list[str] = []
     layers = [(getattr(settings, "assume", ()), "config")]
     text = annotation_text(workload)
@@ -217,8 +258,11 @@ def resolve_assumptions(settings, workload) -> Assumptions:
     for pairs, source in layers:
         for key, value in pairs:
             try:
-                values[key] = parse_value(key, value, key)
+                if key in WORDS:
+                    words[key] = parse_word(key, value, key)
+                else:
+                    values[key] = parse_value(key, value, key)
                 sources[key] = source
             except AssumptionError as exc:
                 errors.append(str(exc))
-    return Assumptions(values, sources, tuple(errors))
+    return Assumptions(values, sources, tuple(errors), words)

@@ -219,7 +219,8 @@ common_paths = click.argument("paths", nargs=-1, type=click.Path(allow_dash=True
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("--no-schema", is_flag=True, help="Skip Kubernetes schema validation (PL003).")
 @click.option("--assume", multiple=True, metavar="NAME=DURATION",
-              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s.")
+              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s, "
+                   "api.pre-stop=10s, api.post-start=5s; or what the cluster adds: mesh=istio|linkerd.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs; small inputs run serially).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means errors).")
@@ -470,7 +471,8 @@ def rule(rule) -> None:
 @click.option("--workload", metavar="KIND/NAME", multiple=True,
               help="Only this workload (repeatable), e.g. Deployment/web.")
 @click.option("--assume", multiple=True, metavar="NAME=DURATION",
-              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s.")
+              help="Timing assumption, e.g. api.startup=45s, migrate.run=2m, image-pull=5s, "
+                   "api.pre-stop=10s, api.post-start=5s; or what the cluster adds: mesh=istio|linkerd.")
 @click.option("--kubernetes-version", metavar="X.Y",
               help="Target Kubernetes version (default: the newest podlint knows).")
 @click.option("--config", type=click.Path(dir_okay=False), help="Config file.")

@@ -28,3 +28,14 @@ def known_pre_stop(ctx) -> Iterator[tuple]:
         if timing is None or timing.pre_stop is None or timing.pre_stop.latest is None:
             continue
         yield container, timing
+
+
+def pre_stop_verb(ctx, container) -> str:
+    """How a message says the preStop's known duration: "sleeps" for sleep
+    forms, "is assumed to run" when `CONTAINER.pre-stop` states it (an exec or
+    HTTP hook whose run time the manifest cannot tell)."""
+    timing = ctx.timeline.timing(container.name)
+    event = ctx.timeline.event("pre-stop-completed", container.name)
+    if timing is not None and event is not None and "run time assumed" in event.detail:
+        return "is assumed to run"
+    return "sleeps"

@@ -72,7 +72,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, known_pre_stop, seconds
+from podlint.api import Context, Finding, known_pre_stop, pre_stop_verb, seconds
 
 CODE = "PL302"
 NAME = "prestop-exceeds-grace"
@@ -89,7 +89,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if duration < grace:
             continue
         stop, kill = timing.stop_signal, timing.sigkill
-        message = (f"preStop sleeps {seconds(duration)} s but terminationGracePeriodSeconds is "
+        message = (f"preStop {pre_stop_verb(ctx, container)} {seconds(duration)} s but terminationGracePeriodSeconds is "
                    f"{grace} s: ")
         if ctx.kubernetes_version >= WITHIN_GRACE:
             message += (f"the container is SIGKILLed at {seconds(kill.earliest)} s without "

@@ -93,7 +93,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, known_pre_stop, seconds
+from podlint.api import Context, Finding, known_pre_stop, pre_stop_verb, seconds
 
 CODE = "PL303"
 NAME = "short-shutdown-window"
@@ -116,7 +116,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             container.pre_stop.handler.location,
-            f"preStop sleeps {seconds(duration)} s of the {grace} s grace: the hook ends at "
+            f"preStop {pre_stop_verb(ctx, container)} {seconds(duration)} s of the {grace} s grace: the hook ends at "
             f"{seconds(end.latest)} s and SIGKILL comes at {seconds(timing.sigkill.earliest)} s, "
             f"leaving the app {seconds(window)} s to shut down (headroom {seconds(headroom)} s)",
             container=container.name,

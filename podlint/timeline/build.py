@@ -90,6 +90,11 @@ class _Builder(StartupSteps, ShutdownSteps):
             return Bounds(seconds, seconds), f"exec sleep, {_dur(seconds)}"
         if handler.action == "tcpSocket":
             return ZERO, "tcpSocket handler is not supported: the hook fails at once"
+        aspect = "post-start" if hook_kind == "postStart" else "pre-stop"
+        assumed = self.assumed(container, aspect)
+        if assumed is not None and handler.action in ("httpGet", "exec"):
+            return (Bounds(assumed, assumed),
+                    f"{action} hook, run time assumed {_dur(assumed)} ({self._source(container, aspect)})")
         if handler.action in ("httpGet", "exec"):
             return UNKNOWN, f"{action} hook, no kubelet timeout: run time unknown"
         return UNKNOWN, "hook without a known handler"
