@@ -83,3 +83,9 @@ def test_annotation_words():
     pairs, errors = annotation_pairs("mesh=linkerd, api.pre-stop=10s, mesh-mode=sideways")
     assert pairs == [("mesh", "linkerd"), ("api.pre-stop", "10s")]
     assert errors == ["podlint/assume mesh-mode: 'sideways' is not one of native, legacy"]
+
+
+def test_hook_assumption_naming_no_container_is_pl005_and_mesh_is_not():
+    text = POD.replace('"api.pre-stop=25s"', '"apx.pre-stop=25s, mesh=istio"')
+    messages = [f.message for f in lint_only("PL005", text)]
+    assert len(messages) == 1 and messages[0].startswith('podlint/assume "apx.pre-stop" names no container')
