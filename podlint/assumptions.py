@@ -165,7 +165,7 @@ def annotation_text(workload) -> str | None:
 
 
 def _container_of(key: str) -> str | None:
-    return None if key in GLOBAL_KEYS else key.rsplit(".", 1)[0]
+    return None if key in GLOBAL_KEYS or key in WORDS else key.rsplit(".", 1)[0]
 
 
 def unmatched_warnings(settings, containers, *, check_config: bool, where: str = "linted") -> list[str]:
