@@ -16,6 +16,8 @@ from podlint.workloads import (ALWAYS_RESTART_KINDS, LABEL_SELECTOR_KINDS, MAP_S
                                key_position, object_identity, object_is_patch, object_is_whole,
                                value_position)
 from podlint.shell import ShellPid1, pid1_shell
+from podlint.images import never_exits, shell_less
+from podlint.mesh import Mesh, mesh_of
 from podlint.schema import SchemaViolation, schema_version_for, validate_document
 from podlint.timeline.versions import PROBE_GRACE_SINCE
 
@@ -42,3 +44,7 @@ __all__ += ["Deprecation", "SchemaViolation", "deprecation_status", "schema_vers
             "validate_document"]
 # What the manifest implies (design.md 9): a shell kept as PID 1 (podlint.shell).
 __all__ += ["ShellPid1", "pid1_shell", "pre_stop_verb"]
+# ... and images without a shell, processes that never exit (podlint.images).
+__all__ += ["never_exits", "shell_less"]
+# ... and the proxy a service mesh injects (podlint.mesh).
+__all__ += ["Mesh", "mesh_of"]

@@ -266,8 +266,9 @@ def _explain_file(source, settings: Settings, plan, workloads: tuple) -> _FileEx
         out.append(Explained(
             workload.kind, workload.name, workload.namespace, workload.api_version,
             workload.path, workload.location.line, workload.location.column, timeline, mine,
-            tuple((c.name, c.role) for c in pod.all_containers), _anchors(pod),
-            rollout_for(workload, timeline, assumptions.nodes), object_key(document)))
+            tuple((c.name, c.role) for c in pod.all_containers)
+            + tuple((c["name"], f"implied {c['role']}") for c in getattr(timeline, "implied", ())),
+            _anchors(pod), rollout_for(workload, timeline, assumptions.nodes), object_key(document)))
     return _FileExplained(out, result.summary, err.getvalue(), failed, selection.matched)
 
 

@@ -195,6 +195,7 @@ class Container(Located):
     location: Location                  # the list item (- name: ...)
     raw: Any
     in_whole: bool = False              # the object is marked whole (Workload.is_whole)
+    implied: bool = False               # not in the manifest: injected at admission (podlint.mesh)
 
     @property
     def is_init(self) -> bool:

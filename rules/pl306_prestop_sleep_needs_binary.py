@@ -11,7 +11,9 @@ Threshold: **1.30**, where the `PodLifecycleSleepAction` feature became beta and
 on by default (alpha 1.29, GA 1.34). A `sleep 0` is flagged only from 1.33,
 where a zero-second sleep action became allowed by default (GA 1.34). A sleep
 longer than `terminationGracePeriodSeconds` is not flagged here: the API
-rejects such a sleep action, and PL302 reports the hook.
+rejects such a sleep action, and PL302 reports the hook. In an image known to
+have no `sleep` (distroless, scratch-based) the hook fails every time: PL308
+reports that as a warning instead.
 
 ## Why is this bad?
 The exec form needs a `sleep` binary (and a shell for the `sh -c` form) inside
@@ -34,7 +36,7 @@ spec:
     spec:
       containers:
         - name: app
-          image: gcr.io/distroless/static:nonroot
+          image: registry.example.com/web:1.4
           ports: [{containerPort: 8080}]
           lifecycle:
             preStop:
@@ -53,7 +55,7 @@ spec:
     spec:
       containers:
         - name: app
-          image: gcr.io/distroless/static:nonroot
+          image: registry.example.com/web:1.4
           ports: [{containerPort: 8080}]
           lifecycle:
             preStop:
@@ -87,7 +89,7 @@ spec:
 import re
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, shell_less
 
 CODE = "PL306"
 NAME = "prestop-sleep-needs-binary"
@@ -139,6 +141,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         hook = container.pre_stop
         if hook is None or hook.handler.action != "exec":
             continue
+        if shell_less(container.image) and container.role != "init":
+            continue            # PL308 reports the certain failure as a warning
         seconds = pure_sleep(hook.handler.command)
         if seconds is None or seconds > grace:
             continue

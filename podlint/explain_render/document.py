@@ -52,6 +52,7 @@ def workload_document(item) -> dict:
         "disruption": item.disruption,
         "assumptions": assumptions,
         "findings": [finding.to_dict() for finding in item.findings],
+        **({"implied": [dict(c) for c in timeline.implied]} if getattr(timeline, "implied", ()) else {}),
     }
 
 

@@ -379,15 +379,21 @@ def panel(svg: Svg, item, phase: str, top: float) -> float:
     y = axis_y + 8
     for number, (name, role, rows) in enumerate(lane_rows):
         lane_height = len(rows) * (ROW + ROW_GAP) + 2 * LANE_PAD
-        fill, stroke = ROLE_FILL.get(role, ROLE_FILL["main"])
+        fill, stroke = ROLE_FILL.get(role.replace("implied ", ""), ROLE_FILL["main"])
         svg.add(f'<rect x="8" y="{y:.1f}" width="{WIDTH - 16}" height="{lane_height - 2:.1f}" rx="5" '
                 f'fill="{fill}" fill-opacity="{0.35 if number % 2 else 0.55}"/>')
         label = printable(name) if name else "pod"
         if len(label) > 24:
             label = label[:23] + "\u2026"
         svg.add(_text(LABEL_X, y + LANE_PAD + 12, label, 13, "#1f2430", weight="700"))
-        svg.add(_text(LABEL_X, y + LANE_PAD + 27, role if name else "whole pod", 11, stroke))
+        svg.add(_text(LABEL_X, y + LANE_PAD + 27, role if name else "whole pod", 11, stroke,
+                      weight="600" if role.startswith("implied") else "400"))
         row_y = y + LANE_PAD
+        implied = role.startswith("implied ")
+        role = role.replace("implied ", "")
+        if implied:     # an injected proxy the manifest does not show: a dashed lane
+            svg.add(f'<rect x="8" y="{y:.1f}" width="{WIDTH - 16}" height="{lane_height - 2:.1f}" '
+                    f'rx="5" fill="none" stroke="{stroke}" stroke-dasharray="5 4"/>')
         for index, row in enumerate(rows):
             if phase == "startup":
                 if name and index == 0:

@@ -53,6 +53,12 @@ def _finding_line(finding, paint: _Paint, indent: str) -> str:
             f"{paint('(' + where + hint + ')', DIM)}")
 
 
+def _shown(event) -> str:
+    """The container column: an implied container (an injected proxy) says so."""
+    name = printable(event.container or "")
+    return f"{name} (implied)" if getattr(event, "implied", False) else name
+
+
 def _table(out: TextIO, title: str, phase: str, events, offset: int, placed, width: int,
            paint: _Paint) -> None:
     out.write(paint(f"  {title}", BOLD) + "\n")
@@ -60,7 +66,7 @@ def _table(out: TextIO, title: str, phase: str, events, offset: int, placed, wid
     out.write(paint(head, DIM) + "\n")
     previous = None
     for number, event in enumerate(events):
-        container = _cut(printable(event.container or ""), width)
+        container = _cut(_shown(event), width)
         name = paint(f"{event.event:<{EVENT_WIDTH}}", PHASE[phase])
         after = _after(event, previous)
         detail = printable(event.detail)
@@ -83,7 +89,7 @@ def render_one(item, out: TextIO, paint: _Paint) -> None:
         out.write(_finding_line(finding, paint, "  ") + "\n")
     for note in timeline.notes:
         out.write(paint(f"  note: {printable(note)}", DIM) + "\n")
-    width = max([len(printable(e.container or "")) for e in timeline.startup + timeline.shutdown] + [9])
+    width = max([len(_shown(e)) for e in timeline.startup + timeline.shutdown] + [9])
     width = min(width, MAX_CONTAINER_WIDTH)
     out.write("\n")
     _table(out, "STARTUP (s from pod admission)", "startup", timeline.startup, 0, placed, width, paint)

@@ -140,6 +140,7 @@ def build_timeline(pod: "Pod", assumptions: "Assumptions",
     if assumptions is None:
         from podlint.assumptions import Assumptions
         assumptions = Assumptions()
+    pod, assumptions, implied = _with_implied(pod, assumptions, version)
     try:
         builder = _Builder(pod, assumptions, version)
         ready = builder.build_startup()
@@ -169,6 +170,7 @@ def build_timeline(pod: "Pod", assumptions: "Assumptions",
                 notes.append(f"{container.name}: its command ends by itself after about {_fmt(seconds)} s "
                              "(a finite sleep, no loop); restartPolicy Always restarts it at once, then after "
                              "10 s, 20 s, ... up to 300 s, and preStop does not run on such exits")
+    notes.extend(_never_completes(pod, implied))
     for timing in builder.timings.values():
         if timing.never:
             notes.append(f"{timing.name}: {timing.never}")
@@ -178,9 +180,45 @@ def build_timeline(pod: "Pod", assumptions: "Assumptions",
         errors = ()
     notes.extend(f"ignored assumption: {e}" for e in errors)
     grace = builder.pod_grace()
-    return Timeline(version, grace, _chronological(builder.startup), _chronological(builder.shutdown),
+    startup, shutdown = _mark_implied(builder.startup, implied), _mark_implied(builder.shutdown, implied)
+    notes.extend(f"{c['name']}: implied, not in the manifest: {c['source']} injects it "
+                 f"({c['mode']}: {c['why']})" for c in implied)
+    return Timeline(version, grace, _chronological(startup), _chronological(shutdown),
                     ready, dict(builder.timings), assumptions, tuple(notes), max(1, grace),
-                    builder.never_ready)
+                    builder.never_ready, tuple(implied))
+
+
+def _with_implied(pod: "Pod", assumptions: "Assumptions", version: tuple[int, int]):
+    """The pod with the containers its manifest implies (an injected mesh proxy,
+    podlint.mesh), assumptions completed with what the mesh fixes (a legacy Istio
+    proxy exits terminationDrainDuration after its stop signal), and their
+    descriptions. The unchanged pod when nothing is implied."""
+    try:
+        from dataclasses import replace as _replace
+
+        from podlint.mesh import detect, with_proxy
+        mesh = detect(pod, assumptions, version)
+        if mesh is None or pod.container(mesh.proxy) is not None:
+            return pod, assumptions, []
+        extended = with_proxy(pod, mesh)
+        key = f"{mesh.proxy}.shutdown"
+        if mesh.drain is not None and not mesh.native and key not in assumptions.values:
+            assumptions = _replace(assumptions, values={**assumptions.values, key: mesh.drain},
+                                   sources={**assumptions.sources,
+                                            key: "Istio terminationDrainDuration"})
+        role = "sidecar" if mesh.native else "main"
+        return extended, assumptions, [{"name": mesh.proxy, "role": role, "implied": True,
+                                        **mesh.describe()}]
+    except Exception:           # an implied part must never cost the timeline
+        return pod, assumptions, []
+
+
+def _mark_implied(events: list[Event], implied: list[dict]) -> list[Event]:
+    names = {c["name"] for c in implied}
+    if not names:
+        return events
+    from dataclasses import replace as _replace
+    return [_replace(e, implied=True) if e.container in names else e for e in events]
 
 
 def _version(value: Any) -> tuple[int, int]:
@@ -191,3 +229,21 @@ def _version(value: Any) -> tuple[int, int]:
     except Exception:
         pass
     return NEWEST_KUBERNETES
+
+
+def _never_completes(pod: "Pod", implied: list[dict]) -> list[str]:
+    """Job and CronJob pods succeed only when every regular container has exited:
+    one that never exits by itself (podlint.images), or a proxy injected as a
+    regular container, keeps the pod Running forever (design.md 9)."""
+    from podlint.images import never_exits
+    from podlint.workloads import RUN_TO_COMPLETION_KINDS
+
+    if pod.kind not in RUN_TO_COMPLETION_KINDS:
+        return []
+    out = []
+    for container in pod.containers:
+        why = never_exits(container) if not container.implied else "an injected proxy"
+        if why:
+            out.append(f"{container.name}: never exits by itself ({why}): the pod never reaches "
+                       f"Succeeded and the {pod.kind} never completes")
+    return out

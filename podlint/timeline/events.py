@@ -30,6 +30,7 @@ class Event:
     latest: float | None
     after: tuple[str, ...]     # the events it waits for, as "event" or "event:container"
     detail: str                # one line
+    implied: bool = False      # about a container the manifest does not show (podlint.mesh)
 
     @property
     def bounds(self) -> Bounds:
@@ -42,7 +43,8 @@ class Event:
     def to_dict(self) -> dict:
         return {"event": self.event, "container": self.container,
                 "earliest": json_number(self.earliest), "latest": json_number(self.latest),
-                "after": list(self.after), "detail": self.detail}
+                "after": list(self.after), "detail": self.detail,
+                **({"implied": True} if self.implied else {})}
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class Timeline:
     kill_grace: int = 30                  # the grace the kubelet uses on deletion: max(1, grace)
     never_ready: str | None = None        # why the pod can never be Ready; then `ready` is only a lower
                                           # bound, no pod-ready event exists and JSON says never: true
+    implied: tuple[dict, ...] = ()        # containers the manifest implies (an injected mesh proxy):
+                                          # {"name", "role", "implied": true, "mesh", "mode", "why", "source"}
 
     def event(self, name: str, container: str | None = None) -> Event | None:
         for event in self.startup + self.shutdown:
