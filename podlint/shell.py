@@ -63,6 +63,8 @@ def idle(script: str) -> bool:
     3600; done`): a placeholder, with nothing to drain on shutdown."""
     parts = _split(script) or []
     for text, _ in parts:
+        if not text.strip():
+            continue
         words = [w for w in (_tokens(text) or ["?"]) if w not in _PREFIX_WORDS]
         if not words or words[0] in ("done", "fi", "while", "until") or words[:2] in (
                 ["while", "true"], ["while", ":"]):

@@ -13,7 +13,8 @@ postStart `pilot-agent wait`) and Linkerd's default await (postStart
 Until the proxy is ready, iptables already send the app's connections to it:
 calls made at startup (fetching config, connecting to a database, registering)
 fail with connection refused, and apps that do not retry crash-loop on every
-rollout. Many apps make no such call at startup, hence info.
+rollout. Many apps make no such call at startup, hence info, and opt-in:
+select PL106 (or app-starts-before-proxy) to turn it on.
 
 ## Example
 ```yaml
@@ -67,6 +68,7 @@ CODE = "PL106"
 NAME = "app-starts-before-proxy"
 SEVERITY = "info"
 OPTIONS = {}
+DEFAULT = False         # opt-in: many apps make no call at startup (info, often noise)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

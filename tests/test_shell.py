@@ -81,6 +81,7 @@ def test_shell_script_not_found(raw):
 
 def test_idle_scripts():
     assert idle("while true; do sleep 3600; done")
+    assert idle("while true ; do date; sleep 1; done;")      # a trailing ; is no work
     assert not idle("while true; do server; done")
 
 
