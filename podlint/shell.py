@@ -55,25 +55,6 @@ _OPENERS = {"while": "done", "until": "done", "for": "done", "select": "done", "
 _PREFIX_WORDS = frozenset({"do", "then", "else", "elif", "{", "!"})
 
 
-_IDLE = frozenset({"sleep", "true", ":", "echo", "printf", "date", "wait", "trap", "tail", "cat"})
-
-
-def idle(script: str) -> bool:
-    """Every command of the script only waits or prints (`while true; do sleep
-    3600; done`): a placeholder, with nothing to drain on shutdown."""
-    parts = _split(script) or []
-    for text, _ in parts:
-        if not text.strip():
-            continue
-        words = [w for w in (_tokens(text) or ["?"]) if w not in _PREFIX_WORDS]
-        if not words or words[0] in ("done", "fi", "while", "until") or words[:2] in (
-                ["while", "true"], ["while", ":"]):
-            continue
-        if os.path.basename(words[0]) not in _IDLE:
-            return False
-    return bool(parts)
-
-
 @dataclass(frozen=True)
 class ShellPid1:
     """A shell that stays PID 1 and drops the stop signal."""
@@ -82,7 +63,6 @@ class ShellPid1:
     key: str                # "command" or "args": the field holding the script
     index: int              # the script's position in that list
     script: str
-    idle: bool = False      # the script only waits (a placeholder)
 
     @property
     def sentence(self) -> str:
@@ -299,6 +279,6 @@ def pid1_shell(container: Any, pod: Any = None) -> ShellPid1 | None:
         reason = analyse(shell, script)
         if reason is None:
             return None
-        return ShellPid1(shell, reason, key, index, script, idle(script))
+        return ShellPid1(shell, reason, key, index, script)
     except Exception:           # a command line must never take a run down
         return None

@@ -15,8 +15,9 @@ busybox ash (1.28+) and bash (4.4+ after `&&`/`||`, 5.1+ after `;`) exec such a
 last command themselves, older bash does not. Also not flagged: an `exec` of the
 server, a `trap ... TERM`, an init (`tini`, `dumb-init`, ...) as the command,
 `shareProcessNamespace: true` (PID 1 is then the pause process), a container
-without `command` (the image's ENTRYPOINT is unknown), and scripts that only
-wait (`while true; do sleep 3600; done`: a placeholder has nothing to drain).
+without `command` (the image's ENTRYPOINT is unknown), and placeholders whose
+script only waits (`while true; do sleep 3600; done`: nothing to drain; the
+house-wide `is_placeholder` decides).
 
 ## Why is this bad?
 The kernel drops every signal sent to PID 1 of a PID namespace unless the
@@ -73,7 +74,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, item_position, pid1_shell
+from podlint.api import Context, Finding, is_placeholder, item_position, pid1_shell
 
 CODE = "PL307"
 NAME = "shell-swallows-stop-signal"
@@ -89,7 +90,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if container.is_patch_fragment:
             continue
         found = pid1_shell(container, pod)
-        if found is None or found.idle:
+        if found is None or is_placeholder(container):
             continue
         seq = container.raw.get(found.key)
         where = item_position(seq, found.index, ctx.path, container.where(found.key))

@@ -148,3 +148,8 @@ def test_unmeshed_explain_has_no_implied_keys(tmp_path):
     document = json.loads(_explain(path, "-f", "json"))
     assert "implied" not in document["workloads"][0]
     assert not any("implied" in e for e in document["workloads"][0]["shutdown"])
+
+
+def test_story_marks_the_implied_proxy():
+    path = FIXTURES / "PL309" / "fail_legacy_proxies.yaml"
+    assert '"istio-proxy" (implied: injected, not in the manifest) gets SIGTERM at 0 s' in _explain(path)

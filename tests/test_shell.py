@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from podlint.shell import analyse, idle, shell_script
+from podlint.shell import analyse, shell_script
 
 
 class _C:
@@ -79,12 +79,6 @@ def test_shell_script_not_found(raw):
     assert shell_script(_C(raw)) is None
 
 
-def test_idle_scripts():
-    assert idle("while true; do sleep 3600; done")
-    assert idle("while true ; do date; sleep 1; done;")      # a trailing ; is no work
-    assert not idle("while true; do server; done")
-
-
 def test_timeline_says_the_shell_drops_the_signal():
     from tests.test_timeline import timeline_of
 
@@ -99,3 +93,15 @@ def test_timeline_says_the_shell_drops_the_signal():
     ok = timeline_of((Path(__file__).parent / "fixtures/rules/PL307/pass_shell_execs_or_handles.yaml")
                      .read_text().split("---")[0])
     assert "ignores it" not in ok.event("stop-signal", "exec").detail
+
+
+def test_explain_story_says_the_shell_drops_the_signal():
+    from click.testing import CliRunner
+
+    from podlint.cli import cli
+
+    path = Path(__file__).parent / "fixtures/rules/PL307/fail_reports.yaml"
+    output = CliRunner().invoke(cli, ["explain", str(path)]).output
+    assert ('"api" gets SIGTERM at 0 s, SIGKILL at 120 s (no preStop: requests still routed to it may '
+            "fail). Its SIGTERM goes to a shell kept as PID 1, which drops it: it ends only at SIGKILL "
+            "(PL307).") in output

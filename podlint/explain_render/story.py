@@ -76,6 +76,12 @@ def statements(item) -> list[Statement]:
         else:
             text = (f"{label} runs its preStop ({_dur(timing.pre_stop)}), gets {signal} at "
                     f"{_r(timing.stop_signal)} and SIGKILL at {_r(timing.sigkill)}.")
+        stop = timeline.event("sidecar-stop-signal" if timing.role == "sidecar" else "stop-signal", name)
+        if stop is not None and "which ignores it" in stop.detail:
+            text += (f" Its {signal} goes to a shell kept as PID 1, which drops it: it ends only at "
+                     "SIGKILL (PL307).")
+        if stop is not None and getattr(stop, "implied", False):
+            text = text.replace(label, f"{label} (implied: injected, not in the manifest)", 1)
         out.append(Statement("stop", name, text))
     return out
 
