@@ -63,6 +63,7 @@ class ShellPid1:
     key: str                # "command" or "args": the field holding the script
     index: int              # the script's position in that list
     script: str
+    periodic: bool = False  # a loop that sleeps between short runs: only the deletion waits
 
     @property
     def sentence(self) -> str:
@@ -265,6 +266,33 @@ def analyse(shell: str, script: str) -> str | None:
     return None
 
 
+# Commands that run briefly and return: a loop of these and `sleep` is periodic.
+_SHORT = frozenset({"echo", "printf", "date", "hostname", "curl", "wget", "cat", "ls", "df", "du",
+                    "nvidia-smi", "ps", "env", "test", "[", "[[", "cp", "mv", "rm", "touch", "mkdir",
+                    "sync", "logger", "true", ":", "false", "expr", "let", "uptime", "free"})
+
+
+def _periodic(script: str) -> bool:
+    """A loop that only runs short commands and sleeps between them (`while
+    true; do date >> /out; sleep 5; done`): nothing to drain on shutdown. A loop
+    that (re)starts a program of its own (`while true; do ./server; sleep 5;
+    done`) is not periodic: that program never gets the stop signal."""
+    slept = False
+    for text, _ in _split(script) or []:
+        words = [w for w in (_tokens(text) or []) if w not in _PREFIX_WORDS]
+        if words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]) and (
+                "$(" in words[0] or len(words) == 1):
+            continue                            # an assignment: RESP=$(wget ...)
+        if not words or words[0] in _OPENERS or words[0] in ("done", "fi", "esac", "break"):
+            continue
+        program = os.path.basename(words[0])
+        if program == "sleep":
+            slept = True
+        elif program not in _SHORT:
+            return False
+    return slept
+
+
 def pid1_shell(container: Any, pod: Any = None) -> ShellPid1 | None:
     """The shell that stays PID 1 in `container` and drops the stop signal, when
     that is certain; None otherwise (see the module docstring)."""
@@ -279,6 +307,7 @@ def pid1_shell(container: Any, pod: Any = None) -> ShellPid1 | None:
         reason = analyse(shell, script)
         if reason is None:
             return None
-        return ShellPid1(shell, reason, key, index, script)
+        return ShellPid1(shell, reason, key, index, script,
+                         "loop" in reason and _periodic(script))
     except Exception:           # a command line must never take a run down
         return None

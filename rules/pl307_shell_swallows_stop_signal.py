@@ -19,6 +19,10 @@ without `command` (the image's ENTRYPOINT is unknown), and placeholders whose
 script only waits (`while true; do sleep 3600; done`: nothing to drain; the
 house-wide `is_placeholder` decides).
 
+A loop that sleeps between short runs (`while true; do curl ...; sleep 30;
+done`) has nothing to drain: there the finding is info and says only that
+every stop waits the whole grace period.
+
 ## Why is this bad?
 The kernel drops every signal sent to PID 1 of a PID namespace unless the
 process installed a handler; a shell that runs the app as a child and waits for
@@ -94,6 +98,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         seq = container.raw.get(found.key)
         where = item_position(seq, found.index, ctx.path, container.where(found.key))
+        if found.periodic:
+            yield ctx.finding(
+                where,
+                f'container "{container.name}": {found.shell} stays PID 1 ({found.reason}) and has no '
+                f"SIGTERM handler, so every stop waits the whole {grace} s grace period and ends in "
+                "SIGKILL",
+                container=container.name, severity="info",
+                hint="add `trap 'exit 0' TERM` at the top of the script (the shell then exits at the "
+                     "stop signal, between runs)")
+            continue
         yield ctx.finding(
             where,
             f'container "{container.name}": {found.shell} stays PID 1 ({found.reason}) and has no '

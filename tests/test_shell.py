@@ -105,3 +105,30 @@ def test_explain_story_says_the_shell_drops_the_signal():
     assert ('"api" gets SIGTERM at 0 s, SIGKILL at 120 s (no preStop: requests still routed to it may '
             "fail). Its SIGTERM goes to a shell kept as PID 1, which drops it: it ends only at SIGKILL "
             "(PL307).") in output
+
+
+@pytest.mark.parametrize("script,periodic", [
+    ("while true; do date > /mnt/index.html; hostname >> /mnt/index.html; sleep 5; done", True),
+    ("while true; do RESP=$(wget -q -O- http://svc); echo $RESP; sleep 3; done", True),
+    ("while true; do ./server --port 8080; sleep 5; done", False),     # a restart loop
+    ("while true; do locust -f /config/locustfile.py; done", False),
+])
+def test_periodic_loops(script, periodic):
+    from podlint.shell import pid1_shell
+    found = pid1_shell(_C({"command": ["sh", "-c", script]}))
+    assert found is not None and found.periodic is periodic
+
+
+def test_pl307_severity_by_what_the_loop_runs():
+    from tests.helpers import lint_only
+
+    fixtures = Path(__file__).parent / "fixtures/rules/PL307"
+    periodic = lint_only("PL307", (fixtures / "fail_periodic_loop.yaml").read_text())
+    assert [(f.severity, f.message) for f in periodic] == [
+        ("info", 'container "load-generator": sh stays PID 1 (the script ends in a loop, which no shell '
+                 "execs) and has no SIGTERM handler, so every stop waits the whole 30 s grace period "
+                 "and ends in SIGKILL")]
+    reports = lint_only("PL307", (fixtures / "fail_reports.yaml").read_text())
+    assert {f.container: f.severity for f in reports} == {
+        "graylog": "warning", "workers": "warning", "api": "warning", "restarter": "warning",
+        "logger": "warning"}
