@@ -177,7 +177,11 @@ def _detect(pod, assumptions, version) -> Mesh | None:
         switch = istio if assumed == "istio" else linkerd
         if switch in ("false", "disabled"):
             return None
-        kind, source, location = assumed, f"--assume mesh={assumed}", default
+        try:
+            where = assumptions.sources.get("mesh", "assumed")
+        except Exception:
+            where = "assumed"
+        kind, source, location = assumed, f"the assumption mesh={assumed} ({where})", default
     if kind is None:
         return None
     mode = _word(assumptions, "mesh-mode")

@@ -89,3 +89,24 @@ def test_hook_assumption_naming_no_container_is_pl005_and_mesh_is_not():
     text = POD.replace('"api.pre-stop=25s"', '"apx.pre-stop=25s, mesh=istio"')
     messages = [f.message for f in lint_only("PL005", text)]
     assert len(messages) == 1 and messages[0].startswith('podlint/assume "apx.pre-stop" names no container')
+
+
+def test_mesh_from_the_config_file_reaches_the_rules():
+    job = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: load}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: load
+          image: python:3.12
+"""
+    assert lint_only("PL107", job) == []
+    findings = lint_only("PL107", job, {"assume": {"mesh": "linkerd"}})
+    assert [f.message for f in findings] == [
+        "the assumption mesh=linkerd (config) injects linkerd-proxy as a regular container (Linkerd injects a regular "
+        "container unless proxy-enable-native-sidecar is set): it never exits by itself, so the Job's "
+        "pod never reaches Succeeded"]
