@@ -5,7 +5,8 @@ Flags the injection annotation of a pod whose mesh proxy is injected as a
 regular (legacy) container that does not hold the app: Istio without
 `holdApplicationUntilProxyStarts` (the proxy is appended after the app
 containers, which start first), Linkerd with `config.linkerd.io/proxy-await:
-disabled`. A native sidecar proxy, Istio's hold (the proxy first, with a
+disabled`. Under a legacy Istio proxy it also flags each regular init
+container, which runs before the proxy exists. A native sidecar proxy, Istio's hold (the proxy first, with a
 postStart `pilot-agent wait`) and Linkerd's default await (postStart
 `linkerd-await`) start the app only once the proxy is ready: no finding.
 
@@ -73,7 +74,17 @@ DEFAULT = False         # opt-in: many apps make no call at startup (info, often
 
 def check(ctx: Context) -> Iterator[Finding]:
     mesh = mesh_of(ctx)
-    if mesh is None or mesh.native or mesh.hold or not ctx.pod.containers:
+    if mesh is None or mesh.native:
+        return
+    if mesh.kind == "istio":
+        for container in ctx.pod.regular_init_containers:
+            yield ctx.finding(
+                container.name_location,
+                f'init container "{container.name}" runs before {mesh.proxy} exists ({mesh.source}, '
+                f"{mesh.mode_reason}): with istio-cni its connections are redirected to a proxy that "
+                "is not there and fail; without it they leave unmeshed (peers with STRICT mTLS refuse them)",
+                container=container.name, hint=mesh.native_hint)
+    if mesh.hold or not ctx.pod.containers:
         return
     if mesh.kind == "istio":
         how = ("it is appended after the app containers and holdApplicationUntilProxyStarts is off",
