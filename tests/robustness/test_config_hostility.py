@@ -132,7 +132,8 @@ def test_broken_pyproject(tmp_path):
     ("app.startup=99999999999999999999h", "--assume app.startup: '99999999999999999999h' is out of "
                                           "range (0 to 10 years)"),
     ("app.startup", "--assume 'app.startup' must look like NAME.startup=45s or image-pull=5s"),
-    ("=5s", "--assume: '' is not CONTAINER.startup, CONTAINER.run, CONTAINER.shutdown, image-pull or nodes"),
+    ("=5s", "--assume: '' is not CONTAINER.startup, CONTAINER.run, CONTAINER.shutdown, "
+            "CONTAINER.pre-stop, CONTAINER.post-start, image-pull, nodes, mesh, mesh-mode or mesh-version"),
 ])
 def test_bad_assume_values(value, message):
     for command in ("lint", "explain"):
