@@ -8,7 +8,9 @@ container is still in its preStop (or still shutting down, by an assumption
 container and exits `terminationDrainDuration` later (5 s by default; with
 `EXIT_ON_ZERO_ACTIVE_CONNECTIONS` the time is unknown and nothing is claimed);
 the Linkerd proxy stops taking new connections at its stop signal, which
-`config.alpha.linkerd.io/proxy-wait-before-exit-seconds` delays. The mesh, mode
+`config.alpha.linkerd.io/proxy-wait-before-exit-seconds` delays. It also flags
+that wait when it is not shorter than the grace period: then the grace is too
+short for both, and the proxy is SIGKILLed with the app. The mesh, mode
 and durations come from podlint.mesh (see `podlint explain`, where the proxy
 appears as an implied container).
 
@@ -71,7 +73,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, mesh_of, seconds
+from podlint.api import Context, Finding, key_position, mesh_of, seconds
 
 CODE = "PL309"
 NAME = "proxy-stops-before-app"
@@ -79,12 +81,28 @@ SEVERITY = "warning"
 OPTIONS = {}
 
 
+WAIT_KEY = "config.alpha.linkerd.io/proxy-wait-before-exit-seconds"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pod = ctx.pod
     if not pod.long_running:
         return
     mesh = mesh_of(ctx)
-    if mesh is None or mesh.native:
+    if mesh is None:
+        return
+    grace = ctx.timeline.kill_grace
+    if mesh.kind == "linkerd" and mesh.wait_before_exit and mesh.wait_before_exit >= grace:
+        annotations = (pod.metadata or {}).get("annotations")
+        where = key_position(annotations, WAIT_KEY, ctx.path, mesh.location)
+        yield ctx.finding(
+            where,
+            f"{WAIT_KEY} is {mesh.wait_before_exit} s but the grace period is {grace} s: the proxy's "
+            "preStop wait is cut short and it is SIGKILLed at the end of the grace, with the app",
+            hint=f"raise terminationGracePeriodSeconds above {mesh.wait_before_exit} s (Linkerd: "
+                 "the grace period must be longer than the wait), or shorten the wait")
+        return
+    if mesh.native:
         return
     timeline = ctx.timeline
     proxy = timeline.timing(mesh.proxy)
