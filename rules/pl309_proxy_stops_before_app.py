@@ -14,6 +14,11 @@ short for both, and the proxy is SIGKILLed with the app. The mesh, mode
 and durations come from podlint.mesh (see `podlint explain`, where the proxy
 appears as an implied container).
 
+A native proxy (a sidecar the kubelet stops after the app) is flagged when the
+app's known shutdown (a preStop of known length, an assumed shutdown time)
+leaves less of the grace than Istio's `terminationDrainDuration`: the grace is
+too short for both, and the proxy is SIGKILLed mid-drain.
+
 ## Why is this bad?
 All traffic of a meshed pod goes through its proxy. While the app's preStop
 sleeps so that endpoints and load balancers can catch up, requests still
@@ -84,6 +89,40 @@ OPTIONS = {}
 WAIT_KEY = "config.alpha.linkerd.io/proxy-wait-before-exit-seconds"
 
 
+def _grace_too_short_for_both(ctx: Context, mesh, grace: int) -> Iterator[Finding]:
+    """A native Istio proxy gets its stop signal once the app containers have
+    exited, and SIGKILL when the grace runs out (at least 2 s later,
+    lifecycle-semantics 3.3): when the app's known shutdown (a preStop of known
+    length, an assumed shutdown time) leaves less than terminationDrainDuration
+    of the grace, the proxy's drain is cut short and the connections it was
+    finishing are reset."""
+    if mesh.kind != "istio" or mesh.exit_on_zero:
+        return
+    drain = mesh.drain if mesh.drain is not None else 5
+    timeline = ctx.timeline
+    busy, who = 0.0, None
+    for container in ctx.pod.containers:
+        timing = timeline.timing(container.name)
+        if timing is None:
+            continue
+        end = timing.pre_stop_completed.earliest if timing.pre_stop_completed else 0
+        if timing.exited is not None and timeline.assumptions.get(container.name, "shutdown") is not None:
+            end = max(end, timing.exited.earliest)
+        if end > busy:
+            busy, who = end, container.name
+    left = max(grace - busy, 2)
+    if who is None or left >= drain:
+        return
+    yield ctx.finding(
+        mesh.location,
+        f'container "{who}" takes at least {seconds(busy)} s of the {grace} s grace to shut down, so '
+        f"the native {mesh.proxy} gets its stop signal with {seconds(left)} s left of its "
+        f"{seconds(drain)} s terminationDrainDuration: the grace is too short for both, and the "
+        "proxy is SIGKILLed while it still drains connections",
+        container=who,
+        hint=f"raise terminationGracePeriodSeconds to at least {seconds(busy + drain)} s")
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     pod = ctx.pod
     if not pod.long_running:
@@ -103,6 +142,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                  "the grace period must be longer than the wait), or shorten the wait")
         return
     if mesh.native:
+        yield from _grace_too_short_for_both(ctx, mesh, grace)
         return
     timeline = ctx.timeline
     proxy = timeline.timing(mesh.proxy)
