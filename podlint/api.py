@@ -6,7 +6,8 @@ from podlint.deprecations import Deprecation
 from podlint.deprecations import status as deprecation_status
 from podlint.deprecations import successor as successor_schema
 from podlint.finding import RELATED, Condition, Finding, Location
-from podlint.rulekit import known_pre_stop, pre_stop_verb, seconds
+from podlint.edits import Fix, ReplaceKey, SetValue
+from podlint.rulekit import grace_covering_pre_stop, known_pre_stop, pre_stop_verb, seconds
 from podlint.purpose import control_plane_static_pod, is_placeholder, placeholder_reason
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
@@ -48,3 +49,6 @@ __all__ += ["ShellPid1", "pid1_shell", "pre_stop_verb"]
 __all__ += ["never_exits", "shell_less"]
 # ... and the proxy a service mesh injects (podlint.mesh).
 __all__ += ["Mesh", "mesh_of"]
+# `podlint fix`: a rule's fix(ctx) yields Fix(finding, changes, description).
+__all__ += ["Fix", "ReplaceKey", "SetValue"]
+__all__ += ["grace_covering_pre_stop"]

@@ -1,4 +1,4 @@
-"""Command line: lint, diff, explain, graph, rules, rule.
+"""Command line: lint, fix, diff, explain, graph, rules, rule.
 
 Only click and the standard library are imported at module level, so that
 `podlint --version` and `--help` stay at interpreter speed; everything else is
@@ -169,7 +169,7 @@ def _quiet_broken_pipe() -> "None":
 
 class _Group(click.Group):
     def list_commands(self, ctx):
-        return ["lint", "diff", "explain", "graph", "rules", "rule"]
+        return ["lint", "fix", "diff", "explain", "graph", "rules", "rule"]
 
     def invoke(self, ctx):
         # Caught here, below click's own EPIPE handler (which exits 1). Output is
@@ -414,6 +414,31 @@ def diff(old, new, fmt, fail_on, exit_zero, step_summary, select, ignore, kubern
         except OSError as exc:
             click.echo(f"podlint: warning: cannot append to GITHUB_STEP_SUMMARY: {exc}", err=True)
     sys.exit(result.exit_code(exit_zero))
+
+
+@cli.command()
+@common_paths
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only fix these rules: codes, prefixes or names, comma-separated.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--kubernetes-version", metavar="X.Y",
+              help="Target Kubernetes version (default: the newest podlint knows).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Config file.")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: number of CPUs; small inputs run serially).")
+def fix(paths, select, show_diff, kubernetes_version, config, no_config, jobs) -> None:
+    """Apply the certain fixes (`podlint rules` marks them) in place; - reads stdin
+    and prints the fixed stream.
+
+    Exit codes: 0 nothing to fix, or fixed and written; 1 with --diff when a file
+    would change; 2 usage error, or a file that cannot be read, parsed or written
+    (the other files are still fixed).
+    """
+    settings = _settings(config, no_config, kubernetes_version=kubernetes_version)
+    from podlint.fix_cli import run_fix
+
+    sys.exit(run_fix(paths or (".",), settings, _split(select) or None, show_diff, jobs))
 
 
 def _print_statistics(result, stream) -> None:

@@ -26,7 +26,7 @@ def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
         return render_markdown(specs)
     if fmt == "json":
         rows = [{"code": s.code, "name": s.name, "severity": s.severity, "default": s.default,
-                 "summary": s.summary, "options": {k: v.get("default") for k, v in s.options.items()}}
+                 "fix": s.fix is not None, "summary": s.summary, "options": {k: v.get("default") for k, v in s.options.items()}}
                 for s in specs]
         return json.dumps(rows, indent=2) + "\n"
     shown = [s for s in specs if show_all or s.default]
@@ -34,7 +34,9 @@ def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
     lines = []
     for spec in shown:
         status = f"{'on' if spec.default else 'opt-in':<6}  " if show_all else ""
-        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {status}{spec.summary}")
+        fixable = "fix" if spec.fix is not None else "   "
+        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {fixable}  "
+                     f"{status}{spec.summary}")
     hidden = [s for s in specs if s not in shown]
     if hidden:
         names = ", ".join(f"{s.code} {s.name}" for s in hidden)
@@ -50,15 +52,18 @@ def render_markdown(specs) -> str:
            "do not edit by hand.", "",
            "In the examples, `# [PL301]` marks the line where podlint reports that rule; the "
            "test suite lints every example and checks it. How to select, ignore, configure and "
-           "suppress rules: [configuration.md](configuration.md).", "",
-           "| code | name | severity | default | summary |", "|---|---|---|---|---|"]
+           "suppress rules: [configuration.md](configuration.md). Rules marked *fix* have a "
+           "certain fix that `podlint fix` applies (their page shows it before and after).", "",
+           "| code | name | severity | default | fix | summary |", "|---|---|---|---|---|---|"]
     for spec in specs:
         anchor = f"{spec.code.lower()}-{spec.name}"
         out.append(f"| [{spec.code}](#{anchor}) | {spec.name} | {spec.severity} | "
-                   f"{'on' if spec.default else 'opt-in'} | {spec.summary.replace('|', '/')} |")
+                   f"{'on' if spec.default else 'opt-in'} | {'fix' if spec.fix is not None else ''} | "
+                   f"{spec.summary.replace('|', '/')} |")
     for spec in specs:
         out += ["", f"## {spec.code} {spec.name}", "",
-                f"Severity: {spec.severity}. {'On by default.' if spec.default else 'Opt-in: select it explicitly.'}",
+                f"Severity: {spec.severity}. {'On by default.' if spec.default else 'Opt-in: select it explicitly.'}"
+                + (" Fixable with `podlint fix`." if spec.fix is not None else ""),
                 ""]
         body = _demote(spec.doc.strip())
         out.append(body)

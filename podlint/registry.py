@@ -42,6 +42,7 @@ class RuleSpec:
     module: str
     builtin: bool = True
     needs: tuple[str, ...] = field(default=())
+    fix: Callable | None = None     # fix(ctx) -> Fix objects: the certain edits (`podlint fix`)
 
     @property
     def summary(self) -> str:
@@ -83,8 +84,11 @@ def spec_from_module(module: ModuleType, builtin: bool = True) -> RuleSpec:
     if documented != set(options):
         raise RegistryError(f"rule module {where}: '## Options' lists {sorted(documented)} but "
                             f"OPTIONS has {sorted(options)}")
+    fix = getattr(module, "fix", None)
+    if fix is not None and not callable(fix):
+        raise RegistryError(f"rule module {where}: fix is not a function")
     return RuleSpec(code, name, severity, dict(options), doc, check, scope,
-                    bool(getattr(module, "DEFAULT", True)), where, builtin)
+                    bool(getattr(module, "DEFAULT", True)), where, builtin, fix=fix)
 
 
 def _section(doc: str, heading: str) -> str:

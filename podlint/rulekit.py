@@ -39,3 +39,15 @@ def pre_stop_verb(ctx, container) -> str:
     if timing is not None and event is not None and "run time assumed" in event.detail:
         return "is assumed to run"
     return "sleeps"
+
+
+def grace_covering_pre_stop(ctx, headroom: float) -> int | None:
+    """The terminationGracePeriodSeconds that covers the longest known preStop of
+    the pod plus `headroom` seconds for the app after the stop signal (PL302 and
+    PL303 fix to the same value, so their edits agree), or None without one."""
+    import math
+
+    durations = [timing.pre_stop.latest for _, timing in known_pre_stop(ctx)]
+    if not durations:
+        return None
+    return int(math.ceil(max(durations) + headroom))

@@ -67,13 +67,97 @@ spec:
           image: nginx:1.27
 ```
 
+## Fix
+`podlint fix` moves an apiVersion to its successor where the edit is
+mechanical: Deployments, DaemonSets, ReplicaSets and StatefulSets of
+`extensions/v1beta1`, `apps/v1beta1` and `apps/v1beta2` to `apps/v1`, adding
+`spec.selector` from the template labels when there is none (not when the
+object sets `rollbackTo` or `templateGeneration`, which apps/v1 dropped); CronJob
+to `batch/v1`; PodDisruptionBudget to `policy/v1` (not with an empty selector,
+which policy/v1 reads as every pod); HorizontalPodAutoscaler `autoscaling/v2beta2`
+to `autoscaling/v2`; Ingress to `networking.k8s.io/v1`, with `backend` moved
+to `defaultBackend`, `serviceName`/`servicePort` to `service.name` and
+`service.port.number` (or `.name`), and `pathType: ImplementationSpecific`, the
+old default, where no path type is set. Every other apiVersion (v2beta1 HPA
+metrics, CRDs, webhooks, PodSecurityPolicy, ...) needs a person: the finding's
+hint says what changes. The defaults that change with the version (listed in
+the hint) are not pinned.
+
+Before:
+```yaml
+apiVersion: extensions/v1beta1   # old cluster
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels:
+        app: web
+        tier: "1"
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            backend:
+              serviceName: web
+              servicePort: 80
+```
+
+After:
+```yaml
+apiVersion: apps/v1   # old cluster
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+      tier: "1"
+  template:
+    metadata:
+      labels:
+        app: web
+        tier: "1"
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: ImplementationSpecific
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+```
+
 ## References
 - Kubernetes docs: Deprecated API Migration Guide (reference/using-api/deprecation-guide)
 - Kubernetes: k8s.io/api `zz_generated.prerelease-lifecycle.go` (APILifecycleDeprecated, APILifecycleRemoved)
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, Location, deprecation_status, value_position
+from podlint.api import (Context, Finding, Fix, Location, ReplaceKey, SetValue, deprecation_status,
+                         value_position)
 
 CODE = "PL004"
 NAME = "deprecated-api-version"
@@ -121,3 +205,122 @@ def check(ctx: Context) -> Iterator[Finding]:
     else:
         hint = row.note or f"remove the {kind}"
     yield ctx.finding(where, message, hint=hint, severity=severity)
+
+
+# Migrations whose edit is mechanical: the successor reads the same fields, or
+# moves them in a way that follows from the old value alone.
+WORKLOADS = {("extensions/v1beta1", "Deployment"), ("apps/v1beta1", "Deployment"),
+             ("apps/v1beta2", "Deployment"), ("extensions/v1beta1", "DaemonSet"),
+             ("apps/v1beta2", "DaemonSet"), ("apps/v1beta1", "StatefulSet"),
+             ("apps/v1beta2", "StatefulSet"), ("extensions/v1beta1", "ReplicaSet"),
+             ("apps/v1beta1", "ReplicaSet"), ("apps/v1beta2", "ReplicaSet")}
+SAME_FIELDS = {("batch/v1beta1", "CronJob"), ("batch/v2alpha1", "CronJob"),
+               ("policy/v1beta1", "PodDisruptionBudget"),
+               ("autoscaling/v2beta2", "HorizontalPodAutoscaler")}
+INGRESSES = {("extensions/v1beta1", "Ingress"), ("networking.k8s.io/v1beta1", "Ingress")}
+# Fields the apps/v1 versions no longer have: a migration would drop meaning.
+GONE_IN_APPS_V1 = ("rollbackTo", "templateGeneration")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """apiVersion moved to its successor where the edit is mechanical (see the
+    Fix section); the rest is left for a person, the finding's hint says what."""
+    data = ctx.data
+    for finding in check(ctx):
+        api_version, kind = data.get("apiVersion"), data.get("kind")
+        row = deprecation_status(api_version, kind, ctx.kubernetes_version)[1]
+        if row.replacement is None:
+            yield Fix(finding, (), f"{kind} has no successor to migrate to")
+            continue
+        key = (api_version, kind)
+        spec = data.get("spec")
+        changes = [SetValue(data, "apiVersion", row.replacement)]
+        if key in WORKLOADS:
+            more = _workload_changes(spec)
+        elif key in SAME_FIELDS:
+            more = [] if not _empty_pdb_selector(kind, spec) else None
+        elif key in INGRESSES:
+            more = _ingress_changes(spec)
+        else:
+            more = None
+        if more is None:
+            yield Fix(finding, (), f"{api_version} {kind} to {row.replacement} is not a mechanical "
+                                   "edit (see the finding's hint)")
+            continue
+        yield Fix(finding, tuple(changes + more), f"apiVersion: {row.replacement}"
+                  + (" with spec.selector from the template labels" if any(
+                      getattr(c, "key", None) == "selector" for c in more) else ""))
+
+
+def _workload_changes(spec) -> list | None:
+    if not isinstance(spec, dict) or any(field in spec for field in GONE_IN_APPS_V1):
+        return None
+    if "selector" in spec:
+        return []
+    template = spec.get("template")
+    metadata = template.get("metadata") if isinstance(template, dict) else None
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    if not isinstance(labels, dict) or not labels or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
+        return None
+    return [SetValue(spec, "selector", {"matchLabels": dict(labels)}, before="template")]
+
+
+def _empty_pdb_selector(kind: str, spec) -> bool:
+    """policy/v1 reads an empty selector as every pod of the namespace, v1beta1
+    as none: not a mechanical change."""
+    return kind == "PodDisruptionBudget" and isinstance(spec, dict) and spec.get("selector") == {}
+
+
+def _ingress_changes(spec) -> list | None:
+    """backend -> defaultBackend, serviceName/servicePort -> service.name/port,
+    pathType ImplementationSpecific (the v1beta1 default) where none is set."""
+    if not isinstance(spec, dict):
+        return None
+    changes = []
+    if "backend" in spec:
+        moved = _backend(spec["backend"])
+        if moved is None or "defaultBackend" in spec:
+            return None
+        changes.append(ReplaceKey(spec, "backend", "defaultBackend", moved))
+    rules = spec.get("rules", [])
+    if not isinstance(rules, list):
+        return None
+    for rule in rules:
+        if not isinstance(rule, dict):
+            return None
+        http = rule.get("http")
+        if http is None:
+            continue
+        paths = http.get("paths") if isinstance(http, dict) else None
+        if not isinstance(paths, list):
+            return None
+        for path in paths:
+            if not isinstance(path, dict) or "backend" not in path:
+                return None
+            moved = _backend(path["backend"])
+            if moved is None:
+                return None
+            if "pathType" not in path:
+                changes.append(SetValue(path, "pathType", "ImplementationSpecific", before="backend"))
+            changes.append(SetValue(path, "backend", moved))
+    return changes
+
+
+def _backend(backend) -> dict | None:
+    if not isinstance(backend, dict):
+        return None
+    if set(backend) == {"resource"}:
+        return dict(backend)
+    if set(backend) != {"serviceName", "servicePort"} or not isinstance(backend["serviceName"], str):
+        return None
+    port = backend["servicePort"]
+    if isinstance(port, bool):
+        return None
+    if isinstance(port, int):
+        target = {"number": port}
+    elif isinstance(port, str) and port and not port.isdigit():
+        target = {"name": port}
+    else:
+        return None
+    return {"service": {"name": backend["serviceName"], "port": target}}

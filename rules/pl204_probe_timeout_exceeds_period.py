@@ -53,6 +53,42 @@ spec:
         timeoutSeconds: 5
 ```
 
+## Fix
+`podlint fix` lowers `timeoutSeconds` to one second below `periodSeconds`, the
+longest timeout that does not hold back the next check.
+
+Before:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      readinessProbe:
+        httpGet: {path: /ready, port: 8080}
+        periodSeconds: 5
+        timeoutSeconds: 10   # slow backend
+      livenessProbe: {httpGet: {path: /healthz, port: 8080}, timeoutSeconds: 30}
+```
+
+After:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      readinessProbe:
+        httpGet: {path: /ready, port: 8080}
+        periodSeconds: 5
+        timeoutSeconds: 4   # slow backend
+      livenessProbe: {httpGet: {path: /healthz, port: 8080}, timeoutSeconds: 9}
+```
+
 ## References
 - Kubernetes docs: Configure Liveness, Readiness and Startup Probes, Configure Probes (periodSeconds, timeoutSeconds)
 - Kubernetes source: pkg/kubelet/prober/worker.go, run (one probe at a time on a ticker)
@@ -60,7 +96,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, control_plane_static_pod
+from podlint.api import Context, Finding, Fix, SetValue, control_plane_static_pod
 
 CODE = "PL204"
 NAME = "probe-timeout-exceeds-period"
@@ -85,3 +121,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                 f"{probe.timeout} and periodSeconds {probe.period}: {effect}",
                 container=container.name,
                 hint="make timeoutSeconds shorter than periodSeconds (the fields may be swapped)")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """timeoutSeconds becomes periodSeconds - 1: the longest timeout below the
+    period, so no check that passes today starts to time out sooner than needed."""
+    flagged = {f.location: f for f in check(ctx)}
+    for container in ctx.pod.sidecars + ctx.pod.containers:
+        for probe in container.probes:
+            finding = flagged.get(probe.where("timeoutSeconds", value=True))
+            if finding is None or not probe.has("timeoutSeconds") or probe.period < 2:
+                continue
+            yield Fix(finding, (SetValue(probe.raw, "timeoutSeconds", probe.period - 1),),
+                      f"timeoutSeconds: {probe.period - 1} (periodSeconds {probe.period})")

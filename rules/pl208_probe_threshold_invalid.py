@@ -55,6 +55,42 @@ spec:
         successThreshold: 2
 ```
 
+## Fix
+`podlint fix` brings each rejected value to the least one the API accepts: a
+negative field to 0 (the default), a liveness or startup `successThreshold` to
+1, a liveness or startup probe grace of 0 or less to 1. A
+`terminationGracePeriodSeconds` on a readinessProbe is left for you to remove.
+
+Before:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      livenessProbe:
+        httpGet: {path: /healthz, port: 8080}
+        successThreshold: 2
+      readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: -5}
+```
+
+After:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: example/app:1.0
+      livenessProbe:
+        httpGet: {path: /healthz, port: 8080}
+        successThreshold: 1
+      readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 0}
+```
+
 ## References
 - Kubernetes source: pkg/apis/core/validation/validation.go, validateProbe, validateLivenessProbe, validateStartupProbe, validateReadinessProbe
 - Kubernetes source: pkg/apis/core/v1/defaults.go, SetDefaults_Probe (0 becomes the default)
@@ -62,7 +98,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, as_int
+from podlint.api import Context, Finding, Fix, SetValue, as_int
 
 CODE = "PL208"
 NAME = "probe-threshold-invalid"
@@ -108,3 +144,30 @@ def check(ctx: Context) -> Iterator[Finding]:
             if grace is not None and grace <= 0:
                 yield finding(GRACE, f"has {GRACE} {grace}; it must be greater than 0",
                               "use at least 1, or remove it to use the pod's grace period")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """Each rejected value becomes the least value the API accepts: a negative
+    field 0 (the default), a liveness or startup successThreshold 1, a
+    liveness or startup probe grace of 0 or less 1. A grace on a readinessProbe
+    is left alone: removing a field is a decision, not a minimum."""
+    flagged = {f.location: f for f in check(ctx)}
+    for container in ctx.pod.sidecars + ctx.pod.containers:
+        for probe in container.probes:
+            raw = probe.raw if isinstance(probe.raw, dict) else {}
+            for key in NON_NEGATIVE + (GRACE,):
+                finding = flagged.get(probe.where(key, value=True)) if key in raw else None
+                value = as_int(raw.get(key))
+                if finding is None or value is None:
+                    continue
+                if key == GRACE:
+                    if probe.kind == "readiness" or value > 0:
+                        continue
+                    least = 1
+                elif key == "successThreshold" and probe.kind in ("liveness", "startup") and value > 1:
+                    least = 1
+                elif value < 0:
+                    least = 0
+                else:
+                    continue
+                yield Fix(finding, (SetValue(raw, key, least),), f"{key}: {least} (was {value})")

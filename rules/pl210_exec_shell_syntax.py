@@ -66,6 +66,63 @@ spec:
             command: ["nginx", "-s", "quit"]
 ```
 
+## Fix
+`podlint fix` rewrites the command when what was meant is certain: one string
+holding a shell command line is wrapped as `["sh", "-c", "..."]`, one string of
+plain words is split into them, separate words with shell syntax become one
+`sh -c` script when every word reads back unchanged, and the stray arguments
+after `sh -c script` join the script. It needs a shell in the image, as the
+command already assumed.
+
+Before:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      livenessProbe:
+        exec:
+          command: ["curl -sf http://localhost:8080/healthz || exit 1"]
+      readinessProbe:
+        exec:
+          command:
+            - cat
+            - /tmp/ready
+            - "&&"
+            - test
+            - -f
+            - /tmp/serving
+      lifecycle:
+        preStop:
+          exec: {command: ["nginx -s quit"]}
+```
+
+After:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      livenessProbe:
+        exec:
+          command: ["sh", "-c", "curl -sf http://localhost:8080/healthz || exit 1"]
+      readinessProbe:
+        exec:
+          command:
+            - sh
+            - -c
+            - "cat /tmp/ready && test -f /tmp/serving"
+      lifecycle:
+        preStop:
+          exec: {command: [nginx, -s, quit]}
+```
+
 ## References
 - Kubernetes docs: Container Lifecycle Hooks, Hook handler implementations ("Exec - Executes a specific command")
 - Kubernetes docs: Define a Command and Arguments for a Container, Use environment variables to define arguments ("The environment variable appears in parentheses, "$(VAR)". This is required for the variable to be expanded") and Run a command in a shell
@@ -77,7 +134,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from podlint.api import Container, Context, Finding, Handler, item_position
+from podlint.api import Container, Context, Finding, Fix, Handler, SetValue, item_position
 
 CODE = "PL210"
 NAME = "exec-shell-syntax"
@@ -258,3 +315,73 @@ def check(ctx: Context) -> Iterator[Finding]:
             location = item_position(raw, index, ctx.path, fallback) if isinstance(raw, list) else fallback
             yield ctx.finding(location, f'exec command of {what} in container "{container.name}" {problem}',
                               container=container.name, hint=hint)
+
+
+# A word the shell reads back as itself, or as the variable or glob the author
+# meant: no quotes, backslashes, spaces, parentheses or a leading #.
+_WORD = re.compile(r"^[A-Za-z0-9_./:=,@%+\-${}*~]+$")
+_SHELL_CHARS = re.compile(r"[|&;<>$`*~]")
+
+
+def fixed_command(argv: tuple[str, ...]) -> list[str] | None:
+    """The command the author meant, when it is certain; None otherwise.
+
+    - one string holding a shell command line (`["curl -f x || exit 1"]`):
+      wrapped as `["sh", "-c", <the string>]`;
+    - one string of plain words (`["nginx -s quit"]`): split into its words;
+    - separate words with shell syntax (`["curl", "-f", "x", "||", "exit", "1"]`):
+      joined into one `sh -c` script, only when every word reads back unchanged;
+    - `sh -c script stray args`: the args joined into the script; `sh "a b"`: -c added.
+    A wrapper before the shell (`timeout 5 sh ...`) is left alone.
+    """
+    base = _base(argv[0])
+    if base in SHELLS:
+        for index in range(1, len(argv)):
+            token = argv[index]
+            if token.startswith("-") and not token.startswith("--") and "c" in token[1:]:
+                script, extra = argv[index + 1: index + 2], argv[index + 2:]
+                if not script or not extra or not all(_WORD.match(t) for t in extra):
+                    return None
+                return list(argv[: index + 1]) + [" ".join(script + extra)]
+            if token.startswith("-"):
+                continue
+            if re.search(r"\s", token):
+                return list(argv[:index]) + ["-c"] + list(argv[index:])
+            return None
+        return None
+    if base in WRAPPERS or base in INTERPRETERS:
+        return None
+    if len(argv) == 1 and re.search(r"\s", argv[0].strip()):
+        line = argv[0].strip()
+        if _SHELL_CHARS.search(line):
+            return ["sh", "-c", line]
+        if re.search(r"[\\'\"#(){}]", line):
+            return None
+        return line.split()
+    if re.search(r"\s", argv[0]) or not all(t in OPERATORS or REDIRECT.match(t) or
+                                             (_WORD.match(t) and not t.startswith("#"))
+                                             for t in argv):
+        return None
+    return ["sh", "-c", " ".join(argv)]
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    flagged = {(f.location, f.container): f for f in check(ctx)}
+    for container in ctx.pod.all_containers:
+        for what, handler in _handlers(container):
+            argv = handler.command
+            if handler.action != "exec" or not argv or not argv[0].strip():
+                continue
+            found = _problem(argv)
+            if found is None or not isinstance(handler.raw, dict):
+                continue
+            raw = handler.raw.get("command")
+            fallback = handler.where("command", value=True)
+            location = item_position(raw, found[0], ctx.path, fallback) if isinstance(raw, list) else fallback
+            finding = flagged.get((location, container.name))
+            if finding is None or not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+                continue
+            new = fixed_command(argv)
+            if new is None or new == list(argv) or _problem(tuple(new)) is not None:
+                continue
+            yield Fix(finding, (SetValue(handler.raw, "command", new),), f"command: {json.dumps(new)}")

@@ -65,6 +65,51 @@ spec:
                 command: ["sh", "-c", "sleep 60"]
 ```
 
+## Fix
+`podlint fix` raises the pod's `terminationGracePeriodSeconds` to the longest
+known preStop plus PL303's `headroom-seconds` (default 5), so the app keeps
+time to handle the stop signal. The key is added before `containers` when the
+pod spec has none.
+
+Before:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      # nginx drains for a minute
+      containers:
+        - name: app
+          image: nginx:1.27
+          lifecycle:
+            preStop:
+              sleep: {seconds: 60}
+```
+
+After:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      # nginx drains for a minute
+      terminationGracePeriodSeconds: 65
+      containers:
+        - name: app
+          image: nginx:1.27
+          lifecycle:
+            preStop:
+              sleep: {seconds: 60}
+```
+
 ## References
 - Kubernetes docs: Pod Lifecycle, "Termination of Pods" (the grace period counts from the start of preStop; the one-off 2 s extension)
 - Kubernetes PR #115835 (1.28): "Fixed the preStop hook will block the pod termination grace period"
@@ -72,7 +117,8 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, known_pre_stop, pre_stop_verb, seconds
+from podlint.api import (Context, Finding, Fix, SetValue, grace_covering_pre_stop, known_pre_stop,
+                         pre_stop_verb, seconds)
 
 CODE = "PL302"
 NAME = "prestop-exceeds-grace"
@@ -104,3 +150,17 @@ def check(ctx: Context) -> Iterator[Finding]:
             handler.location, message, container=container.name,
             hint=f"raise terminationGracePeriodSeconds above {seconds(duration)} plus the app's "
                  f"shutdown time (e.g. {seconds(duration + 15)}), or shorten the preStop")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """Raise the pod's terminationGracePeriodSeconds to the longest known preStop
+    plus PL303's headroom (default 5 s): certain, since a longer grace only
+    gives the app the time the hook and the headroom already assume."""
+    headroom = ctx.settings.rule_options.get("PL303", {}).get("headroom-seconds", 5)
+    grace = grace_covering_pre_stop(ctx, headroom)
+    if grace is None or not isinstance(ctx.pod.raw, dict):
+        return
+    for finding in check(ctx):
+        yield Fix(finding, (SetValue(ctx.pod.raw, "terminationGracePeriodSeconds", grace,
+                                     before="containers"),),
+                  f"terminationGracePeriodSeconds: {grace} (preStop plus {seconds(headroom)} s)")

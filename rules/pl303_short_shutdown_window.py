@@ -86,6 +86,48 @@ spec:
 ## Options
 - `headroom-seconds` (number, default 5): the least time the app must get between the stop signal and SIGKILL.
 
+## Fix
+`podlint fix` raises `terminationGracePeriodSeconds` to the longest known
+preStop plus `headroom-seconds`.
+
+Before:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 30   # default
+      containers:
+        - name: app
+          image: example/web:3.2
+          lifecycle:
+            preStop:
+              sleep: {seconds: 28}
+```
+
+After:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 33   # default
+      containers:
+        - name: app
+          image: example/web:3.2
+          lifecycle:
+            preStop:
+              sleep: {seconds: 28}
+```
+
 ## References
 - Kubernetes docs: Pod Lifecycle, "Termination of Pods" (the grace period counts from the start of preStop)
 - Kubernetes PR #115835 (1.28): preStop time counted within the grace
@@ -93,7 +135,8 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, known_pre_stop, pre_stop_verb, seconds
+from podlint.api import (Context, Finding, Fix, SetValue, grace_covering_pre_stop, known_pre_stop,
+                         pre_stop_verb, seconds)
 
 CODE = "PL303"
 NAME = "short-shutdown-window"
@@ -123,3 +166,17 @@ def check(ctx: Context) -> Iterator[Finding]:
             hint=f"raise terminationGracePeriodSeconds to at least "
                  f"{seconds(duration + headroom)}, or shorten the preStop to at most "
                  f"{seconds(max(grace - headroom, 0))} s")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """Raise the pod's terminationGracePeriodSeconds to the longest known preStop
+    plus PL303's headroom (default 5 s): certain, since a longer grace only
+    gives the app the time the hook and the headroom already assume."""
+    headroom = ctx.options["headroom-seconds"]
+    grace = grace_covering_pre_stop(ctx, headroom)
+    if grace is None or not isinstance(ctx.pod.raw, dict):
+        return
+    for finding in check(ctx):
+        yield Fix(finding, (SetValue(ctx.pod.raw, "terminationGracePeriodSeconds", grace,
+                                     before="containers"),),
+                  f"terminationGracePeriodSeconds: {grace} (preStop plus {seconds(headroom)} s)")

@@ -81,6 +81,50 @@ spec:
               exec: {command: ["/bin/sh", "-c", "sleep 5 && nginx -s quit"]}
 ```
 
+## Fix
+`podlint fix` replaces the exec hook by the native action, in the hook's own
+style, for the same number of seconds.
+
+Before:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: gcr.io/distroless/static:nonroot
+      lifecycle:
+        preStop:
+          exec:
+            command:   # let the endpoints go first
+              - /bin/sleep
+              - "5"
+    - name: proxy
+      image: example/proxy:2.0
+      lifecycle:
+        preStop: {exec: {command: ["sh", "-c", "sleep 10"]}}
+```
+
+After:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app
+      image: gcr.io/distroless/static:nonroot
+      lifecycle:
+        preStop:
+          sleep:
+            seconds: 5
+    - name: proxy
+      image: example/proxy:2.0
+      lifecycle:
+        preStop: {sleep: {seconds: 10}}
+```
+
 ## References
 - KEP-3960: Introducing Sleep Action for PreStop Hook (beta 1.30, GA 1.34)
 - KEP-4818: Allow zero value for Sleep Action of PreStop Hook (beta 1.33, GA 1.34)
@@ -89,7 +133,7 @@ spec:
 import re
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, shell_less
+from podlint.api import Context, Finding, Fix, ReplaceKey, shell_less
 
 CODE = "PL306"
 NAME = "prestop-sleep-needs-binary"
@@ -154,3 +198,20 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"binary in the image; Kubernetes {target} has the native sleep action",
             container=container.name,
             hint=f"replace the exec with preStop: {{sleep: {{seconds: {seconds}}}}}")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """`exec: {command: [sleep, N]}` becomes `sleep: {seconds: N}` in place:
+    the same pause, run by the kubelet (check() only flags it where the target
+    version has the action and N fits in the grace)."""
+    flagged = {f.location: f for f in check(ctx)}
+    for container in ctx.pod.all_containers:
+        hook = container.pre_stop
+        if hook is None or hook.handler.location not in flagged or not isinstance(hook.raw, dict):
+            continue
+        seconds = pure_sleep(hook.handler.command)
+        if seconds is None or set(hook.raw) != {"exec"}:
+            continue
+        yield Fix(flagged[hook.handler.location],
+                  (ReplaceKey(hook.raw, "exec", "sleep", {"seconds": seconds}),),
+                  f"preStop sleep: {{seconds: {seconds}}}")

@@ -68,6 +68,38 @@ spec:
           terminationMessagePath: /var/run/app/termination-log
 ```
 
+## Fix
+`podlint fix` sets `terminationMessagePolicy: FallbackToLogsOnError`: it
+replaces a written `File`, or adds the key after the container's last key, in
+the container's own style (block or flow).
+
+Before:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app   # the web server
+      image: example/web:3.2
+      ports: [{containerPort: 8080}]
+    - {name: log, image: "example/log:1.0"}
+```
+
+After:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+    - name: app   # the web server
+      image: example/web:3.2
+      ports: [{containerPort: 8080}]
+      terminationMessagePolicy: FallbackToLogsOnError
+    - {name: log, image: "example/log:1.0", terminationMessagePolicy: FallbackToLogsOnError}
+```
+
 ## References
 - Kubernetes docs: Determine the Reason for Pod Failure ("Customizing the termination message")
 - Kubernetes API reference: Container.terminationMessagePath, Container.terminationMessagePolicy
@@ -75,8 +107,8 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import (DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding, control_plane_static_pod,
-                         is_placeholder)
+from podlint.api import (DEFAULT_TERMINATION_MESSAGE_PATH, Context, Finding, Fix, SetValue,
+                         control_plane_static_pod, is_placeholder)
 
 CODE = "PL401"
 NAME = "termination-message-unset"
@@ -107,3 +139,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             container=container.name,
             hint="set terminationMessagePolicy: FallbackToLogsOnError (the log tail becomes the "
                  "message when the container fails)")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """Set the policy: replace a written `File`, or add the key after the
+    container's last one. Certain: the fallback changes only what a failed
+    container reports."""
+    for finding in check(ctx):
+        container = next((c for c in ctx.pod.all_containers if finding.location in (
+            c.location, c.where("terminationMessagePolicy", value=True))), None)
+        if container is None or not isinstance(container.raw, dict):
+            continue
+        yield Fix(finding, (SetValue(container.raw, "terminationMessagePolicy", "FallbackToLogsOnError"),),
+                  "terminationMessagePolicy: FallbackToLogsOnError")
