@@ -133,6 +133,10 @@ def fix_source(source: Source, settings: Settings, plan: FixPlan, data: bytes | 
     except RecursionError:
         out.error = "nesting too deep to fix"
         return out
+    except Exception as exc:            # a bug here must not take the other files down
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        out.error = f"internal error while fixing, file left as it was: {detail}"
+        return out
     if new_text is not None and new_text != text:
         out.new_text = new_text
         out.new_bytes = bom + new_text.encode(codec)
@@ -222,11 +226,12 @@ def _fix_round(text: str, path: str, settings: Settings, plan: FixPlan, out: Fil
             return None, None
     try:
         document = EditDocument(yaml_text, json_file)
-    except Exception as exc:            # the loader read it, so this is not expected
-        out.refused += [(fix.finding, f"cannot compose: {type(exc).__name__}") for _, fix in fixes]
+        original_data = _plain(yaml_text)
+    except Exception as exc:    # e.g. a mapping key the plain constructor cannot hash
+        out.refused += [(fix.finding, f"cannot read the file's data back to check a fix "
+                                      f"({type(exc).__name__})") for _, fix in fixes]
         return None, None
     verify_before = _counts(loaded, checked)
-    original_data = _plain(yaml_text)
     allowed_new = plan.fix_codes if lenient else frozenset()
     dropped: set[int] = set()
     for _ in range(MAX_TRIES):

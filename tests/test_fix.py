@@ -334,3 +334,45 @@ def test_fix_help_documents_the_exit_codes():
     result = invoke("fix", "--help")
     assert "Exit codes: 0 nothing to fix, or fixed and written; 1 with --diff" in \
         " ".join(result.output.split())
+
+
+def test_readme_shows_what_fix_diff_prints_for_the_examples(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("`podlint fix --diff examples/` prints:\n\n```diff\n")
+    shown = readme[start:].split("```diff\n", 1)[1].split("```\n", 1)[0]
+    run = subprocess.run([sys.executable, "-m", "podlint", "fix", "--diff", "examples/"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 1
+    assert run.stdout == shown
+    assert run.stderr.endswith("podlint: would fix 6 findings in 2 files\n")
+
+
+def test_hostile_inputs_are_fixed_or_left_alone_never_a_traceback(tmp_path):
+    import shutil
+
+    from podlint.loader import LoadedFile, parse_text
+    from tests.robustness.support import HOSTILE
+
+    shutil.copytree(HOSTILE, tmp_path / "hostile")
+    run = subprocess.run([sys.executable, "-m", "podlint", "fix", "--no-config", "hostile"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    changed = {p.name for p in (tmp_path / "hostile").rglob("*.yaml")
+               if p.read_bytes() != (HOSTILE / p.relative_to(tmp_path / "hostile")).read_bytes()}
+    assert changed == {"nested_list.yaml", "null_documents.yaml", "output_injection.yaml",
+                       "utf16_be_bom.yaml", "utf16_le_bom.yaml", "utf8_bom.yaml"}
+    for name in changed:
+        data = (tmp_path / "hostile" / name).read_bytes()
+        assert data[:2] == (HOSTILE / name).read_bytes()[:2]        # the BOM stays
+        text = data.decode("utf-16" if name.startswith("utf16") else "utf-8-sig")
+        assert not parse_text(text, LoadedFile(name)).parse_failed
+    # anchors and merge keys: an edit of an anchored mapping would change its aliases too
+    assert "anchors_merge.yaml:13:11: PL401 not fixed: the edit would not give the intended data" \
+        in run.stderr
+
+
+def test_fix_is_listed_in_the_help():
+    result = invoke("--help")
+    assert "  fix " in result.output
+    assert invoke("fix", "-h").exit_code == 0

@@ -87,7 +87,7 @@ def repos(tmp_path_factory):
     return hook_repo, user_repo, home
 
 
-def try_repo(repos, *files: str) -> subprocess.CompletedProcess:
+def try_repo(repos, *files: str, hook: str = "podlint") -> subprocess.CompletedProcess:
     hook_repo, user_repo, home = repos
     # try-repo always builds its environment in a fresh temporary store; not
     # byte-compiling the ~20,000 installed files (networkx, kubernetes-validate's
@@ -95,7 +95,7 @@ def try_repo(repos, *files: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never",
            "NO_COLOR": "1", "PIP_NO_COMPILE": "1"}
     env.pop("GITHUB_ACTIONS", None)          # keep podlint's text format
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "podlint",
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook,
                            "--verbose", "--files", *files],
                           cwd=user_repo, env=env, capture_output=True, text=True, timeout=1500)
 
@@ -103,13 +103,15 @@ def try_repo(repos, *files: str) -> subprocess.CompletedProcess:
 def test_hook_manifest_is_what_the_readme_documents():
     from ruamel.yaml import YAML
 
-    (hook,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (hook, fix_hook) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook == {
         "id": "podlint", "name": "podlint",
         "description": hook["description"],
         "entry": "podlint lint --force-exclude", "language": "python", "types_or": ["yaml", "json"],
         "require_serial": True, "minimum_pre_commit_version": "3.2.0",
     }
+    assert fix_hook == {**hook, "id": "podlint-fix", "name": "podlint fix",
+                        "description": fix_hook["description"], "entry": "podlint fix"}
 
 
 def test_hook_passes_on_a_good_manifest(repos):
@@ -276,3 +278,33 @@ def test_hook_skips_the_templates_of_a_chart_in_the_repository(repos):
         assert (f"chart/templates/{name}: skipped: Helm chart template (templates/ folder of a chart): "
                 "render the chart first") in run.stdout
     assert "0 findings in 5 files" in run.stdout
+
+
+# PL004 is in the repository's `select: [PL0, PL5]`, so the fix hook migrates it.
+OLD_API = """\
+apiVersion: extensions/v1beta1   # keep this comment
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:1.27"}]
+"""
+
+
+def test_fix_hook_rewrites_a_staged_file_and_fails_the_commit(repos):
+    _, user_repo, _ = repos
+    (user_repo / "old.yaml").write_text(OLD_API)
+    git("add", "old.yaml", cwd=user_repo)
+    run = try_repo(repos, "old.yaml", hook="podlint-fix")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "podlint fix" in run.stdout and "Failed" in run.stdout
+    assert "files were modified by this hook" in run.stdout
+    assert "old.yaml:1:13: PL004 fixed: apiVersion: apps/v1 with spec.selector" in run.stdout
+    assert (user_repo / "old.yaml").read_text() == OLD_API.replace(
+        "extensions/v1beta1", "apps/v1").replace(
+        "spec:\n  template:", "spec:\n  selector:\n    matchLabels:\n      app: web\n  template:")
+    git("add", "old.yaml", cwd=user_repo)
+    again = try_repo(repos, "old.yaml", hook="podlint-fix")
+    assert again.returncode == 0 and "Passed" in again.stdout, again.stdout + again.stderr
