@@ -98,11 +98,12 @@ class Document:
     keeps every offset); edits apply to the file's own text at the same offsets.
     """
 
-    def __init__(self, text: str, is_json: bool):
+    def __init__(self, text: str, is_json: bool, original: str | None = None):
         from ruamel.yaml import YAML
         import ruamel.yaml.main as yaml_main
 
         self.text = text
+        self.original = text if original is None else original    # a JSON file's tabs kept
         self.json = is_json
         self.newline = _dominant_newline(text)
         pure = yaml_main.CParser is None
@@ -233,7 +234,11 @@ class Document:
         end = self._content_end(last_value)
         if last_key.start_mark.line > node.start_mark.line:
             column = last_key.start_mark.column
-            return TextEdit(end, end, "," + self.newline + " " * column + self._pair(key, value, column))
+            mark = last_key.start_mark.index
+            indent = self.original[mark - column: mark]
+            if indent.strip():
+                indent = " " * column
+            return TextEdit(end, end, "," + self.newline + indent + self._pair(key, value, column))
         return TextEdit(end, end, ", " + self._pair(key, value, node.start_mark.column))
 
     # ------------------------------------------------------------------ positions

@@ -225,7 +225,7 @@ def _fix_round(text: str, path: str, settings: Settings, plan: FixPlan, out: Fil
             out.refused += [(fix.finding, "JSON with escaped surrogate pairs") for _, fix in fixes]
             return None, None
     try:
-        document = EditDocument(yaml_text, json_file)
+        document = EditDocument(yaml_text, json_file, text)
         original_data = _plain(yaml_text)
     except Exception as exc:    # e.g. a mapping key the plain constructor cannot hash
         out.refused += [(fix.finding, f"cannot read the file's data back to check a fix "

@@ -376,3 +376,11 @@ def test_fix_is_listed_in_the_help():
     result = invoke("--help")
     assert "  fix " in result.output
     assert invoke("fix", "-h").exit_code == 0
+
+
+def test_json_indented_with_tabs_gets_tabs(work):
+    (work / "tabs.json").write_text(JSON_POD.replace("    ", "\t"))
+    assert fix_file(work / "tabs.json")[0] == 0
+    assert (work / "tabs.json").read_text() == JSON_POD.replace("    ", "\t").replace(
+        '"image": "nginx:1.27"\n',
+        '"image": "nginx:1.27",\n\t\t\t\t"terminationMessagePolicy": "FallbackToLogsOnError"\n')

@@ -118,6 +118,8 @@ def _only_added(old: str, new: str) -> bool:
     if len(old) != prefix + suffix:
         return False
     added = new[prefix: len(new) - suffix]
+    if added in ("\n", "\r\n") and not old.endswith(("\n", "\r")):
+        return True         # the last line of a file without a final newline, now followed by one
     return added.strip() == "," or any(key in added for key in FIX_KEYS)
 
 

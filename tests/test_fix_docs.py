@@ -67,3 +67,18 @@ def test_fix_section_before_becomes_after(spec):
 @pytest.mark.parametrize("spec", [s for s in all_rules() if s.fix is None], ids=lambda s: s.code)
 def test_no_fix_section_without_a_fix(spec):
     assert fix_section(spec.doc) is None
+
+
+def test_the_catalogue_marks_the_fixable_rules():
+    import json
+
+    from podlint.docs import render_catalogue
+
+    rows = json.loads(render_catalogue(all_rules(), "json"))
+    assert {row["code"] for row in rows if row["fix"]} == {spec.code for spec in FIXABLE}
+    text = render_catalogue(all_rules(), "text").splitlines()
+    assert [line.split()[0] for line in text if line.split()[3] == "fix"] == \
+        [spec.code for spec in FIXABLE]
+    markdown = render_catalogue(all_rules(), "markdown")
+    assert "| [PL401](#pl401-termination-message-unset) | termination-message-unset | info | on | fix |" \
+        in markdown
