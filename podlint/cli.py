@@ -427,7 +427,10 @@ def diff(old, new, fmt, fail_on, exit_zero, step_summary, select, ignore, kubern
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: number of CPUs; small inputs run serially).")
-def fix(paths, select, show_diff, kubernetes_version, config, no_config, jobs) -> None:
+@click.option("--force-exclude", is_flag=True, default=None,
+              help="Apply the config's exclude to files named on the command line too "
+                   "(the pre-commit hook passes it).")
+def fix(paths, select, show_diff, kubernetes_version, config, no_config, jobs, force_exclude) -> None:
     """Apply the certain fixes (`podlint rules` marks them) in place; - reads stdin
     and prints the fixed stream.
 
@@ -435,7 +438,8 @@ def fix(paths, select, show_diff, kubernetes_version, config, no_config, jobs) -
     would change; 2 usage error, or a file that cannot be read, parsed or written
     (the other files are still fixed).
     """
-    settings = _settings(config, no_config, kubernetes_version=kubernetes_version)
+    settings = _settings(config, no_config, kubernetes_version=kubernetes_version,
+                         force_exclude=force_exclude)
     from podlint.fix_cli import run_fix
 
     sys.exit(run_fix(paths or (".",), settings, _split(select) or None, show_diff, jobs))

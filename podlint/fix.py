@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -117,6 +118,10 @@ def fix_source(source: Source, settings: Settings, plan: FixPlan, data: bytes | 
         out.error = f"cannot read: {source.error}"
         return out
     try:
+        if data is None and source.path != STDIN_NAME and \
+                os.path.getsize(source.path) > settings.max_file_size:
+            out.error = f"over the limit of {settings.max_file_size:,} bytes (--max-file-size): not fixed"
+            return out
         raw = read_bytes(source.path) if data is None else data
     except OSError as exc:
         out.error = f"cannot read: {(exc.strerror or str(exc)).lower()}"

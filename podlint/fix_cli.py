@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from podlint.config import Settings
-from podlint.loader import STDIN_NAME, discover
+from podlint.loader import STDIN_NAME
 
 EXIT_CHANGES = 1
 EXIT_ERROR = 2
@@ -19,7 +19,7 @@ def run_fix(paths, settings: Settings, select: tuple[str, ...] | None, show_diff
             jobs: int | None, out=None, err=None) -> int:
     from podlint.fix import build_plan, fix_source, fix_sources, unified_diff, write_atomically
     from podlint.registry import RegistryError, resolve_selector
-    from podlint.run import _excluded
+    from podlint.run import sources_for
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -32,7 +32,7 @@ def run_fix(paths, settings: Settings, select: tuple[str, ...] | None, show_diff
     except RegistryError as exc:
         err.write(f"podlint: error: {exc}\n")
         return EXIT_ERROR
-    sources = [s for s in discover(paths) if not _excluded(s.path, settings.exclude)]
+    sources = sources_for(paths, settings)
     stdin = [s for s in sources if s.path == STDIN_NAME]
     files = [s for s in sources if s.path != STDIN_NAME]
     results = [fix_source(s, settings, plan) for s in stdin] + fix_sources(files, settings, plan, jobs)

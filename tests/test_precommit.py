@@ -111,7 +111,7 @@ def test_hook_manifest_is_what_the_readme_documents():
         "require_serial": True, "minimum_pre_commit_version": "3.2.0",
     }
     assert fix_hook == {**hook, "id": "podlint-fix", "name": "podlint fix",
-                        "description": fix_hook["description"], "entry": "podlint fix"}
+                        "description": fix_hook["description"], "entry": "podlint fix --force-exclude"}
 
 
 def test_hook_passes_on_a_good_manifest(repos):
