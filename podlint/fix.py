@@ -259,7 +259,7 @@ def _fix_round(text: str, path: str, settings: Settings, plan: FixPlan, out: Fil
 # When a document fails its check, the fixes of the widest-reaching rule present
 # are dropped first and the rest are tried again, so that an apiVersion migration
 # that exposes a schema problem does not also cost the document its small fixes.
-WIDEST_FIRST = ("PL004", "PL210", "PL306", "PL302", "PL303", "PL208", "PL204", "PL401")
+WIDEST_FIRST = ("PL004", "PL007", "PL210", "PL306", "PL302", "PL303", "PL208", "PL204", "PL401")
 
 
 def _suspects(fixes: list) -> list:

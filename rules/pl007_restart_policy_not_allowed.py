@@ -73,6 +73,73 @@ spec:
           image: nginx:1.27
 ```
 
+## Fix
+`podlint fix` sets the policy only where one value is right: `Always` in a
+Deployment, StatefulSet, DaemonSet, ReplicaSet or ReplicationController, and a
+policy written in the wrong case spelled right. A Job or CronJob without a
+policy, or with `Always`, is left for you: `OnFailure` and `Never` are both
+valid and behave differently. As with every fix, it is not made when the
+result would bring a finding the object did not have (a Deployment's pods
+become long-running, so PL202 may then ask for a liveness probe).
+
+Before:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: OnFailure   # copied from the Job
+      containers:
+        - name: app
+          image: nginx:1.27
+          livenessProbe: {httpGet: {path: /, port: 80}}
+          readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: never
+      containers:
+        - name: migrate
+          image: example/migrate:1.0
+```
+
+After:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: Always   # copied from the Job
+      containers:
+        - name: app
+          image: nginx:1.27
+          livenessProbe: {httpGet: {path: /, port: 80}}
+          readinessProbe: {httpGet: {path: /, port: 80}, periodSeconds: 5}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: example/migrate:1.0
+```
+
 ## References
 - Kubernetes source: pkg/apis/batch/validation/validation.go, validateJobSpec (template
   restartPolicy must be OnFailure or Never; CronJobs through ValidateJobTemplateSpec)
@@ -87,8 +154,8 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import (ALWAYS_RESTART_KINDS, RUN_TO_COMPLETION_KINDS, Context, Finding,
-                         key_position)
+from podlint.api import (ALWAYS_RESTART_KINDS, RUN_TO_COMPLETION_KINDS, Context, Finding, Fix,
+                         SetValue, key_position)
 
 CODE = "PL007"
 NAME = "restart-policy-not-allowed"
@@ -141,3 +208,28 @@ def check(ctx: Context) -> Iterator[Finding]:
             "(supported: Always); the object is never created",
             hint="remove restartPolicy (it defaults to Always); for pods that should finish, "
                  "use a Job")
+
+
+POLICIES = ("Always", "OnFailure", "Never")
+
+
+def fix(ctx: Context) -> Iterator[Fix]:
+    """Only where one value is right: Always in a Deployment, StatefulSet,
+    DaemonSet, ReplicaSet or ReplicationController (the only one they accept),
+    and a policy written in the wrong case (`never`) spelled right where that
+    spelling is allowed. A Job without a policy, or with Always, is left alone:
+    OnFailure and Never are both valid and mean different things."""
+    spec = ctx.pod.raw
+    if not isinstance(spec, dict) or not isinstance(spec.get("restartPolicy"), str):
+        return
+    value = spec["restartPolicy"]
+    kind = ctx.workload.kind
+    if kind in ALWAYS_RESTART_KINDS:
+        wanted = "Always"
+    else:
+        allowed = JOB_POLICIES if kind in RUN_TO_COMPLETION_KINDS else POLICIES
+        wanted = next((p for p in allowed if p.lower() == value.strip().lower()), None)
+    for finding in check(ctx):
+        if wanted is None or wanted == value or finding.location != ctx.pod.where("restartPolicy", value=True):
+            continue
+        yield Fix(finding, (SetValue(spec, "restartPolicy", wanted),), f"restartPolicy: {wanted}")

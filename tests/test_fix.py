@@ -384,3 +384,13 @@ def test_json_indented_with_tabs_gets_tabs(work):
     assert (work / "tabs.json").read_text() == JSON_POD.replace("    ", "\t").replace(
         '"image": "nginx:1.27"\n',
         '"image": "nginx:1.27",\n\t\t\t\t"terminationMessagePolicy": "FallbackToLogsOnError"\n')
+
+
+def test_a_job_restart_policy_always_is_left_for_a_person(work):
+    text = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: m}\nspec:\n  template:\n    spec:\n"
+            "      restartPolicy: Always\n      containers:\n        - name: m\n"
+            "          image: example/m:1\n          terminationMessagePolicy: FallbackToLogsOnError\n")
+    (work / "job.yaml").write_text(text)
+    code, output = fix_file(work / "job.yaml")
+    assert code == 0 and (work / "job.yaml").read_text() == text
+    assert "job.yaml:7:22: PL007 not fixed: no certain fix" in output

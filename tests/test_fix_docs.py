@@ -45,7 +45,7 @@ def run_fix(code: str, text: str, config: dict, language: str = "yaml") -> tuple
 
 
 def test_some_rules_have_fixes():
-    assert {"PL004", "PL204", "PL208", "PL210", "PL302", "PL303", "PL306", "PL401"} <= \
+    assert {"PL004", "PL007", "PL204", "PL208", "PL210", "PL302", "PL303", "PL306", "PL401"} <= \
         {spec.code for spec in FIXABLE}
 
 
