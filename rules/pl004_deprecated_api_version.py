@@ -75,7 +75,10 @@ mechanical: Deployments, DaemonSets, ReplicaSets and StatefulSets of
 object sets `rollbackTo` or `templateGeneration`, which apps/v1 dropped); CronJob
 to `batch/v1`; PodDisruptionBudget to `policy/v1` (not with an empty selector,
 which policy/v1 reads as every pod); HorizontalPodAutoscaler `autoscaling/v2beta2`
-to `autoscaling/v2`; Ingress to `networking.k8s.io/v1`, with `backend` moved
+to `autoscaling/v2`; the beta versions whose successor has the same fields
+(RBAC `v1beta1`, `extensions/v1beta1` NetworkPolicy, StorageClass,
+CSIStorageCapacity, PriorityClass, APIService, Lease); Ingress to
+`networking.k8s.io/v1`, with `backend` moved
 to `defaultBackend`, `serviceName`/`servicePort` to `service.name` and
 `service.port.number` (or `.name`), and `pathType: ImplementationSpecific`, the
 old default, where no path type is set. Every other apiVersion (v2beta1 HPA
@@ -216,7 +219,19 @@ WORKLOADS = {("extensions/v1beta1", "Deployment"), ("apps/v1beta1", "Deployment"
              ("apps/v1beta1", "ReplicaSet"), ("apps/v1beta2", "ReplicaSet")}
 SAME_FIELDS = {("batch/v1beta1", "CronJob"), ("batch/v2alpha1", "CronJob"),
                ("policy/v1beta1", "PodDisruptionBudget"),
-               ("autoscaling/v2beta2", "HorizontalPodAutoscaler")}
+               ("autoscaling/v2beta2", "HorizontalPodAutoscaler"),
+               # beta versions whose successor has the very same fields (the API
+               # server converts between them without loss)
+               ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+               ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+               ("rbac.authorization.k8s.io/v1beta1", "Role"),
+               ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"),
+               ("extensions/v1beta1", "NetworkPolicy"),
+               ("storage.k8s.io/v1beta1", "StorageClass"),
+               ("storage.k8s.io/v1beta1", "CSIStorageCapacity"),
+               ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+               ("apiregistration.k8s.io/v1beta1", "APIService"),
+               ("coordination.k8s.io/v1beta1", "Lease")}
 INGRESSES = {("extensions/v1beta1", "Ingress"), ("networking.k8s.io/v1beta1", "Ingress")}
 # Fields the apps/v1 versions no longer have: a migration would drop meaning.
 GONE_IN_APPS_V1 = ("rollbackTo", "templateGeneration")
