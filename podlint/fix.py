@@ -421,7 +421,8 @@ def unified_diff(path: str, old: str, new: str) -> str:
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     out = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"):
+    name = path.lstrip("/")
+    for line in difflib.unified_diff(old_lines, new_lines, f"a/{name}", f"b/{name}"):
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
