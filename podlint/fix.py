@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,7 @@ from podlint.loader import STDIN_NAME, LoadedFile, Source, parse_text
 from podlint.model import model_document
 
 MAX_ROUNDS = 4
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 MAX_TRIES = 8                  # renders per round: each failed try drops at least one fix
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -224,11 +226,11 @@ def _fix_round(text: str, path: str, settings: Settings, plan: FixPlan, out: Fil
     fixes = [(doc, fix) for doc, fix in fixes if fix.changes]
     if not fixes:
         return None, None
-    if "\\u" in text and json_file:
-        from podlint.loader import _json_surrogates
-        if _json_surrogates(yaml_text) != yaml_text:
-            out.refused += [(fix.finding, "JSON with escaped surrogate pairs") for _, fix in fixes]
-            return None, None
+    if json_file and _SURROGATE_ESCAPE.search(text):
+        # The loader rewrites these escapes (YAML cannot read them), which moves
+        # the columns of that line: positions would not fit the file's own text.
+        out.refused += [(fix.finding, "JSON with escaped surrogate pairs") for _, fix in fixes]
+        return None, None
     try:
         document = EditDocument(yaml_text, json_file, text)
         original_data = _plain(yaml_text)

@@ -394,3 +394,21 @@ def test_a_job_restart_policy_always_is_left_for_a_person(work):
     code, output = fix_file(work / "job.yaml")
     assert code == 0 and (work / "job.yaml").read_text() == text
     assert "job.yaml:7:22: PL007 not fixed: no certain fix" in output
+
+
+def test_the_native_sleep_only_where_the_target_version_has_it(work):
+    text = EXEC_SLEEP.replace('"60"', '"5"')
+    (work / "p.yaml").write_text(text)
+    assert fix_file(work / "p.yaml", "--kubernetes-version", "1.29")[0] == 0
+    assert (work / "p.yaml").read_text() == text
+    assert fix_file(work / "p.yaml", "--kubernetes-version", "1.30")[0] == 0
+    assert (work / "p.yaml").read_text() == text.replace('exec: {command: ["sleep", "5"]}',
+                                                         "sleep: {seconds: 5}")
+
+
+def test_json_with_escaped_surrogates_is_left_alone(work):
+    text = JSON_POD.replace('"nginx:1.27"', '"nginx:1.27", "workingDir": "/\\ud83d\\ude00"')
+    (work / "emoji.json").write_text(text)
+    code, output = fix_file(work / "emoji.json")
+    assert code == 0 and (work / "emoji.json").read_text() == text
+    assert "PL401 not fixed: JSON with escaped surrogate pairs" in output
