@@ -35,7 +35,7 @@ FIX_KEYS = {"terminationMessagePolicy", "timeoutSeconds", "apiVersion", "selecto
             "successThreshold", "periodSeconds", "initialDelaySeconds", "failureThreshold",
             "terminationGracePeriodSeconds", "exec", "sleep", "seconds", "command", "backend",
             "defaultBackend", "service", "serviceName", "servicePort", "pathType", "port", "name",
-            "number"}
+            "number", "restartPolicy"}
 KEY = re.compile(r'^\s*(?:-\s+)?"?([A-Za-z][A-Za-z0-9]*)"?\s*:')
 REPORTED = re.compile(r"^(?P<path>.+?):(?P<line>\d+):\d+: (?P<code>PL\d{3}) (?P<what>fixed|not fixed)")
 
