@@ -313,6 +313,8 @@ def _ingress_changes(spec) -> list | None:
         for path in paths:
             if not isinstance(path, dict) or "backend" not in path:
                 return None
+            if _v1_backend(path["backend"]) and "pathType" in path:
+                continue                # already written the networking.k8s.io/v1 way
             moved = _backend(path["backend"])
             if moved is None:
                 return None
@@ -320,6 +322,12 @@ def _ingress_changes(spec) -> list | None:
                 changes.append(SetValue(path, "pathType", "ImplementationSpecific", before="backend"))
             changes.append(SetValue(path, "backend", moved))
     return changes
+
+
+def _v1_backend(backend) -> bool:
+    service = backend.get("service") if isinstance(backend, dict) else None
+    return set(backend) == {"service"} and isinstance(service, dict) and "name" in service \
+        and isinstance(service.get("port"), dict) if isinstance(backend, dict) else False
 
 
 def _backend(backend) -> dict | None:

@@ -412,3 +412,28 @@ def test_json_with_escaped_surrogates_is_left_alone(work):
     code, output = fix_file(work / "emoji.json")
     assert code == 0 and (work / "emoji.json").read_text() == text
     assert "PL401 not fixed: JSON with escaped surrogate pairs" in output
+
+
+def test_ingress_default_backend_moves_in_its_own_flow_style(work):
+    text = ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+            "  backend: {serviceName: web, servicePort: http}   # everything else\n"
+            "  rules:\n  - host: example.com\n    http:\n      paths:\n"
+            "      - {path: /api, pathType: Prefix, backend: {serviceName: api, servicePort: 8080}}\n")
+    (work / "ing.yaml").write_text(text)
+    assert fix_file(work / "ing.yaml")[0] == 0
+    assert (work / "ing.yaml").read_text() == (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+        "  defaultBackend: {service: {name: web, port: {name: http}}}   # everything else\n"
+        "  rules:\n  - host: example.com\n    http:\n      paths:\n"
+        "      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 8080}}}}\n")
+
+
+def test_an_ingress_already_written_the_v1_way_only_changes_its_apiversion(work):
+    text = ("apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec:\n"
+            "  rules:\n  - http:\n      paths:\n      - path: /\n        pathType: Prefix\n"
+            "        backend:\n          service:\n            name: web\n"
+            "            port: {number: 80}\n")
+    (work / "ing.yaml").write_text(text)
+    assert fix_file(work / "ing.yaml")[0] == 0
+    assert (work / "ing.yaml").read_text() == text.replace("networking.k8s.io/v1beta1",
+                                                           "networking.k8s.io/v1")
