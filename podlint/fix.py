@@ -271,8 +271,9 @@ def _suspects(fixes: list) -> list:
 
 
 def _key(finding: Finding) -> tuple:
-    return (finding.code, finding.location.line, finding.location.column, finding.container,
-            finding.message)
+    """A finding as lint reports it and as the rule's fix() sees it: the message
+    is left out, because later stages may add to it (a Helm `# Source:` note)."""
+    return (finding.code, finding.location.line, finding.location.column, finding.container)
 
 
 def _collect(loaded: LoadedFile, settings: Settings, plan: FixPlan, surviving: set) -> list:

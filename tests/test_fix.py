@@ -437,3 +437,16 @@ def test_an_ingress_already_written_the_v1_way_only_changes_its_apiversion(work)
     assert fix_file(work / "ing.yaml")[0] == 0
     assert (work / "ing.yaml").read_text() == text.replace("networking.k8s.io/v1beta1",
                                                            "networking.k8s.io/v1")
+
+
+def test_rendered_helm_output_is_fixed_too(work):
+    # Trimmed from the corpus: FairwindsOps__polaris/test__checks__topologySpreadConstraint__success.yaml
+    text = ("# Source: basic-demo/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\n"
+            "metadata:\n  name: demo\nspec:\n  selector:\n    matchLabels: {app: demo}\n  template:\n"
+            "    metadata:\n      labels: {app: demo}\n    spec:\n      containers:\n"
+            "        - name: basic-demo\n          image: \"quay.io/fairwinds/docker-demo:latest\"\n")
+    (work / "rendered.yaml").write_text(text)
+    code, output = fix_file(work / "rendered.yaml", "--select", "PL401")
+    assert code == 0 and "not fixed" not in output
+    assert (work / "rendered.yaml").read_text() == text + \
+        "          terminationMessagePolicy: FallbackToLogsOnError\n"
