@@ -35,8 +35,8 @@ def render_catalogue(specs, fmt: str = "text", show_all: bool = False) -> str:
     for spec in shown:
         status = f"{'on' if spec.default else 'opt-in':<6}  " if show_all else ""
         fixable = "fix" if spec.fix is not None else "   "
-        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {fixable}  "
-                     f"{status}{spec.summary}")
+        lines.append(f"{spec.code}  {spec.name:<{width}}  {spec.severity:<7}  {status}{fixable}  "
+                     f"{spec.summary}")
     hidden = [s for s in specs if s not in shown]
     if hidden:
         names = ", ".join(f"{s.code} {s.name}" for s in hidden)

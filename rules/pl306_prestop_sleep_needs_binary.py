@@ -93,7 +93,7 @@ metadata: {name: web}
 spec:
   containers:
     - name: app
-      image: gcr.io/distroless/static:nonroot
+      image: example/app:1.0
       lifecycle:
         preStop:
           exec:
@@ -114,7 +114,7 @@ metadata: {name: web}
 spec:
   containers:
     - name: app
-      image: gcr.io/distroless/static:nonroot
+      image: example/app:1.0
       lifecycle:
         preStop:
           sleep:
