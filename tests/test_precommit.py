@@ -203,7 +203,7 @@ def test_readme_local_hook_uses_the_installed_podlint(repos, tmp_path):
 
     snippet = readme_block("yaml", "repo: local")
     (local,) = YAML(typ="safe").load(snippet)["repos"][0]["hooks"]
-    (published,) = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    published = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]   # the lint hook
     for key in ("id", "entry", "types_or", "require_serial"):      # the same hook, run locally
         assert local[key] == published[key], key
     project = user_project(tmp_path, snippet)
