@@ -7,7 +7,7 @@ from podlint.deprecations import status as deprecation_status
 from podlint.deprecations import successor as successor_schema
 from podlint.finding import RELATED, Condition, Finding, Location
 from podlint.edits import Fix, ReplaceKey, SetValue
-from podlint.rulekit import grace_covering_pre_stop, known_pre_stop, pre_stop_verb, seconds
+from podlint.rulekit import budget_rule, grace_covering_pre_stop, known_pre_stop, pre_stop_verb, seconds
 from podlint.purpose import control_plane_static_pod, is_placeholder, placeholder_reason
 from podlint.model import (DEFAULT_GRACE_SECONDS, DEFAULT_TERMINATION_MESSAGE_PATH,
                            POD_SCOPED_VOLUME_TYPES, READ_ONLY_VOLUME_TYPES, Container, Handler,
@@ -36,7 +36,7 @@ __all__ += ["label_value", "requirement_fails", "selector_matches", "selector_re
 __all__ += ["ALWAYS_RESTART_KINDS", "LABEL_SELECTOR_KINDS", "MAP_SELECTOR_KINDS", "Strategy",
             "object_is_patch", "object_is_whole"]
 # Version gates of the lifecycle model (lifecycle-semantics.md section 8).
-__all__ += ["PROBE_GRACE_SINCE"]
+__all__ += ["PROBE_GRACE_SINCE", "budget_rule"]
 # What a pod or container is for (PL202, PL304, PL401, PL505 stay quiet on placeholders
 # and control-plane static Pods).
 __all__ += ["control_plane_static_pod", "is_placeholder", "placeholder_reason"]

@@ -51,3 +51,26 @@ def grace_covering_pre_stop(ctx, headroom: float) -> int | None:
     if not durations:
         return None
     return int(math.ceil(max(durations) + headroom))
+
+
+def budget_rule(ctx):
+    """(key, value, location) of a PodDisruptionBudget's maxUnavailable or
+    minAvailable (maxUnavailable first, as the disruption controller reads it),
+    or None when it has neither; PL603 and PL604 point at that value."""
+    from podlint.finding import Location
+
+    data = ctx.data
+    if not isinstance(data, dict) or data.get("kind") != "PodDisruptionBudget":
+        return None
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    for key in ("maxUnavailable", "minAvailable"):
+        if spec.get(key) is not None:
+            try:
+                line, column = spec.lc.value(key)
+                where = Location(ctx.path, line + 1, column + 1)
+            except Exception:
+                where = Location(ctx.path, ctx.document.line, ctx.document.column)
+            return key, spec.get(key), where
+    return None

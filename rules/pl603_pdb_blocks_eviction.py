@@ -67,7 +67,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import RELATED, Context, Finding, Location
+from podlint.api import RELATED, Context, Finding, budget_rule
 
 CODE = "PL603"
 NAME = "pdb-blocks-eviction"
@@ -76,42 +76,20 @@ SCOPE = "document"
 OPTIONS = {}
 
 
-def budget_field(data) -> tuple[str, object, object] | None:
-    """(key, value, spec) of the budget's minAvailable or maxUnavailable."""
-    spec = data.get("spec") if isinstance(data, dict) else None
-    if not isinstance(spec, dict):
-        return None
-    for key in ("maxUnavailable", "minAvailable"):
-        if spec.get(key) is not None:
-            return key, spec.get(key), spec
-    return None
-
-
-def _where(ctx: Context, spec, key: str) -> Location:
-    try:
-        line, column = spec.lc.value(key)
-        return Location(ctx.path, line + 1, column + 1)
-    except Exception:
-        return Location(ctx.path, ctx.document.line, ctx.document.column)
-
-
 def check(ctx: Context) -> Iterator[Finding]:
-    data = ctx.data
-    if not isinstance(data, dict) or data.get("kind") != "PodDisruptionBudget":
-        return
-    found = budget_field(data)
+    found = budget_rule(ctx)
     if found is None:
         return
-    key, value, spec = found
+    key, value, where = found
     name = (ctx.object_ref or "PodDisruptionBudget/").partition("/")[2]
     hint = ("allow at least one disruption: maxUnavailable: 1, or a minAvailable below the replica "
             "count (and run two or more replicas)")
     if (key == "maxUnavailable" and value in (0, "0%")) or (key == "minAvailable" and value == "100%"):
-        yield ctx.finding(_where(ctx, spec, key),
+        yield ctx.finding(where,
                           f'PodDisruptionBudget "{name}" sets {key}: {value}: it never allows an '
                           "eviction, so every node drain hangs on the pods it covers", hint=hint)
         return
-    yield ctx.finding(_where(ctx, spec, key),
+    yield ctx.finding(where,
                       f'PodDisruptionBudget "{name}" ({key} {value}) allows no eviction of the pods it '
                       f"covers ({RELATED}): every node drain hangs on them",
                       when=ctx.related("budget", "full"), hint=hint)

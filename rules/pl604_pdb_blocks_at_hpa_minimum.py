@@ -86,7 +86,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import RELATED, Context, Finding, Location
+from podlint.api import RELATED, Context, Finding, budget_rule
 
 CODE = "PL604"
 NAME = "pdb-blocks-at-hpa-minimum"
@@ -96,24 +96,14 @@ OPTIONS = {}
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    data = ctx.data
-    if not isinstance(data, dict) or data.get("kind") != "PodDisruptionBudget":
+    found = budget_rule(ctx)
+    if found is None:
         return
-    spec = data.get("spec")
-    if not isinstance(spec, dict):
-        return
-    key = next((k for k in ("maxUnavailable", "minAvailable") if spec.get(k) is not None), None)
-    if key is None:
-        return
-    try:
-        line, column = spec.lc.value(key)
-        where = Location(ctx.path, line + 1, column + 1)
-    except Exception:
-        where = Location(ctx.path, ctx.document.line, ctx.document.column)
+    key, value, where = found
     name = (ctx.object_ref or "PodDisruptionBudget/").partition("/")[2]
     yield ctx.finding(
         where,
-        f'PodDisruptionBudget "{name}" ({key} {spec.get(key)}) allows no eviction with {RELATED}: '
+        f'PodDisruptionBudget "{name}" ({key} {value}) allows no eviction with {RELATED}: '
         "node drains hang whenever the workload is scaled down to its minimum",
         when=ctx.related("budget", "minimum"),
         hint="use maxUnavailable: 1, or keep minAvailable below the autoscaler's minReplicas")
