@@ -250,6 +250,7 @@ _STRATEGY_DEFAULTS: dict[tuple[str, str | None], tuple[str, Any, Any]] = {
     ("DeploymentConfig", None): ("RollingUpdate", "25%", "25%"),
 }
 DEPLOYMENT_CONFIG_TIMEOUT = 600      # openshift/api apps/v1 DefaultRollingTimeoutSeconds
+DEFAULT_PROGRESS_DEADLINE = 600      # apps/v1 SetDefaults_Deployment (extensions/v1beta1: none)
 _DC_TYPES = {"Rolling": "RollingUpdate", "Recreate": "Recreate", "Custom": "Custom"}
 
 
@@ -300,7 +301,7 @@ def read_strategy(workload: "Workload") -> Strategy | None:
     if kind == "Deployment":
         progress = _plain_int(spec.get("progressDeadlineSeconds"))
         if progress is None and workload.api_version != "extensions/v1beta1":
-            progress = 600
+            progress = DEFAULT_PROGRESS_DEADLINE
     return Strategy(kind_type, declared, surge, unavailable, None, progress, min_ready, where)
 
 

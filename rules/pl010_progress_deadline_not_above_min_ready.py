@@ -61,8 +61,6 @@ NAME = "progress-deadline-not-above-min-ready"
 SEVERITY = "error"
 OPTIONS = {}
 
-DEFAULT_DEADLINE = 600
-
 
 def check(ctx: Context) -> Iterator[Finding]:
     workload = ctx.workload
@@ -75,14 +73,14 @@ def check(ctx: Context) -> Iterator[Finding]:
     explicit = as_int(spec.get("progressDeadlineSeconds"))
     if "progressDeadlineSeconds" in spec and explicit is None:
         return                              # a wrong type is PL003's
-    if explicit is None and workload.api_version == "extensions/v1beta1":
-        return                              # no deadline by default there
-    deadline = DEFAULT_DEADLINE if explicit is None else explicit
+    deadline = explicit if explicit is not None else workload.strategy.progress_deadline
+    if deadline is None:
+        return                              # extensions/v1beta1: no deadline by default
     if min_ready is None or deadline > min_ready:
         return
     if explicit is None:
         where = value_position(spec, "minReadySeconds", ctx.path, workload.location)
-        source = f"the default progressDeadlineSeconds {DEFAULT_DEADLINE}"
+        source = f"the default progressDeadlineSeconds {deadline}"
     else:
         where = value_position(spec, "progressDeadlineSeconds", ctx.path, workload.location)
         source = f"progressDeadlineSeconds {deadline}"

@@ -79,8 +79,6 @@ NAME = "startup-exceeds-progress-deadline"
 SEVERITY = "warning"
 OPTIONS = {}
 
-DEFAULT_DEADLINE = 600
-
 
 def check(ctx: Context) -> Iterator[Finding]:
     pod, workload = ctx.pod, ctx.workload
@@ -90,11 +88,11 @@ def check(ctx: Context) -> Iterator[Finding]:
     if not isinstance(spec, dict):
         return
     explicit = as_int(spec.get("progressDeadlineSeconds"))
-    if explicit is None and workload.api_version == "extensions/v1beta1":
-        return
     if explicit is not None and explicit <= 0:
         return                          # rejected by the API (PL003)
-    deadline = explicit if explicit is not None else DEFAULT_DEADLINE
+    deadline = explicit if explicit is not None else workload.strategy.progress_deadline
+    if deadline is None:
+        return                          # extensions/v1beta1: no deadline by default
     min_ready = max(0, as_int(spec.get("minReadySeconds"), 0) or 0)
     # Cheap exit: without a startup probe, an assumption or minReadySeconds, a pod
     # is ready within its probes' initial delays and a few periods.
