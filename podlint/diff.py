@@ -22,6 +22,7 @@ it as text, JSON or Markdown for a pull-request comment.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -565,26 +566,20 @@ def _group(findings) -> dict:
     return out
 
 
-def _match(old: list[Finding], new: list[Finding]) -> tuple[list[Finding], list[Finding]]:
-    """(introduced, fixed): multiset difference by fingerprint, in output order."""
-    remaining: dict[str, int] = {}
-    for finding in old:
-        remaining[finding.fingerprint or ""] = remaining.get(finding.fingerprint or "", 0) + 1
-    introduced = []
-    for finding in new:
+def _unmatched(items: list[Finding], others: list[Finding]) -> list[Finding]:
+    """The items left once each is paired with one of `others` of the same
+    fingerprint (a multiset difference), in their own order."""
+    remaining = Counter(finding.fingerprint or "" for finding in others)
+    left = []
+    for finding in items:
         fp = finding.fingerprint or ""
-        if remaining.get(fp, 0) > 0:
+        if remaining[fp] > 0:
             remaining[fp] -= 1
         else:
-            introduced.append(finding)
-    still: dict[str, int] = {}
-    for finding in new:
-        still[finding.fingerprint or ""] = still.get(finding.fingerprint or "", 0) + 1
-    fixed = []
-    for finding in old:
-        fp = finding.fingerprint or ""
-        if still.get(fp, 0) > 0:
-            still[fp] -= 1
-        else:
-            fixed.append(finding)
-    return introduced, fixed
+            left.append(finding)
+    return left
+
+
+def _match(old: list[Finding], new: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(introduced, fixed): multiset difference by fingerprint, in output order."""
+    return _unmatched(new, old), _unmatched(old, new)
