@@ -22,6 +22,7 @@ it leaves the worker, so nothing downstream needs the document again.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -29,7 +30,7 @@ from podlint.finding import Finding
 
 VERSION = "1"           # part of the hash: bump when the recipe changes
 DIGEST_LENGTH = 20      # hex characters: 80 bits, far from collisions at any repo's size
-_MAX_NODES = 200_000    # bounded walk: a finding's path is never worth more
+_MAX_DEPTH = 1_000      # bounded descent (the loader refuses deeper documents)
 
 
 def fingerprint(code: str, kind: str | None, namespace: str | None, name: str | None,
@@ -50,67 +51,59 @@ def _segment(item: Any, index: int) -> str:
     return f"[{index}]"
 
 
-def _pos(lc, which: str, key) -> tuple[int, int] | None:
-    try:
-        line, column = getattr(lc, which)(key)
-    except Exception:
-        return None
-    if line is None or column is None:
-        return None
-    return line + 1, column + 1
-
-
 def field_path(data: Any, line: int, column: int) -> str:
     """Dotted path of the node at (line, column), 1-based, in a loaded document.
 
-    Exact hits on a key or a value win; otherwise the deepest node starting at or
-    before the position on the same line, else the last node before it. "" is the
-    object itself (its first key)."""
-    best: tuple[tuple[int, int], int, str] | None = None    # (position, depth, path)
-    target = (line, column)
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
-    seen = 0
-    while stack and seen < _MAX_NODES:
-        node, path, depth = stack.pop()
-        seen += 1
-        lc = getattr(node, "lc", None)
-        if lc is None:
-            continue
+    The deepest node starting at or before the position: an exact hit on a key
+    or a value wins, otherwise the nearest node before it ("" is the object
+    itself, before its first key). Siblings follow each other in the text, so
+    the answer lies under the last sibling that starts at or before the
+    position; one descent finds it, where walking the whole document per
+    finding cost a 20 MB bundle a fifth of its time."""
+    target = (line - 1, column - 1)          # .lc positions are 0-based
+    best: tuple[tuple[int, int], int] = ((-1, -1), -1)      # (position, depth)
+    best_path = ""
+    node, path, depth = data, "", 0
+    while depth < _MAX_DEPTH:
+        positions = getattr(getattr(node, "lc", None), "data", None)
+        if not positions:
+            break
+        inside = None
         if isinstance(node, dict):
             for key, value in node.items():
+                where = positions.get(key)
+                if where is None:               # a merged (<<) key has no place of its own
+                    continue
+                key_at, value_at = (where[0], where[1]), (where[2], where[3])
+                if key_at > target:
+                    break
                 child = f"{path}.{key}" if path else str(key)
-                for where in (_pos(lc, "key", key), _pos(lc, "value", key)):
-                    if where is None or where > target:
-                        continue
-                    candidate = (where, depth + 1, child)
-                    if best is None or candidate[:2] > best[:2]:
-                        best = candidate
-                if hasattr(value, "lc"):
-                    stack.append((value, child, depth + 1))
+                candidate = (value_at if value_at <= target else key_at, depth + 1)
+                if candidate > best:
+                    best, best_path = candidate, child
+                inside = (value, child)
         elif isinstance(node, list):
             for index, value in enumerate(node):
+                where = positions.get(index)
+                if where is None:
+                    continue
+                item_at = (where[0], where[1])
+                if item_at > target:
+                    break
                 child = f"{path}{_segment(value, index)}"
-                where = _pos(lc, "item", index)
-                if where is not None and where <= target:
-                    candidate = (where, depth + 1, child)
-                    if best is None or candidate[:2] > best[:2]:
-                        best = candidate
-                if hasattr(value, "lc"):
-                    stack.append((value, child, depth + 1))
-    if best is None:
-        return ""
-    return best[2]
-
-
-def _document_for(documents: list, line: int):
-    """The document whose start is the last one at or before `line`."""
-    chosen = None
-    for document in documents:
-        if document.line <= line:
-            chosen = document
-        else:
+                if (item_at, depth + 1) > best:
+                    best, best_path = (item_at, depth + 1), child
+                inside = (value, child)
+        if inside is None:
             break
-    return chosen
+        (node, path), depth = inside, depth + 1
+    return best_path
+
+
+def _document_for(documents: list, starts: list[int], line: int):
+    """The document whose start is the last one at or before `line`."""
+    index = bisect_right(starts, line)
+    return documents[index - 1] if index else None
 
 
 def stamp(findings: Iterable[Finding], documents: list) -> list[Finding]:
@@ -118,13 +111,14 @@ def stamp(findings: Iterable[Finding], documents: list) -> list[Finding]:
     from podlint.workloads import object_identity
 
     ordered = sorted(documents, key=lambda d: (d.line, d.column))
+    starts = [document.line for document in ordered]
     paths_cache: dict[tuple[int, int, int], str] = {}
     out = []
     for finding in findings:
         if finding.fingerprint is not None:
             out.append(finding)
             continue
-        document = _document_for(ordered, finding.location.line) if finding.code != "PL001" else None
+        document = _document_for(ordered, starts, finding.location.line) if finding.code != "PL001" else None
         identity = object_identity(document.data) if document is not None else None
         if identity is None:
             digest = fingerprint(finding.code, None, None, None, finding.container, "",

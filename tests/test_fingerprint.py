@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from podlint.cli import cli
 from podlint.fingerprint import field_path
 from podlint.run import lint_text
+from tests.robustness.support import CORPUS, needs_corpus
 
 DEPLOY = """\
 apiVersion: apps/v1
@@ -96,3 +97,116 @@ def test_json_and_sarif_carry_the_fingerprint(tmp_path, monkeypatch):
     assert [r["partialFingerprints"]["podlint/v1"] for r in results] == prints
     assert all(r["partialFingerprints"]["primaryLocationLineHash"] == f"{p}:1"
                for r, p in zip(results, prints))
+
+
+# ----------------------------------------------------------------------------- the descent = the definition
+
+def _walk_every_node(data, line: int, column: int) -> str:
+    """The definition of a field path, by brute force: of every key, value and
+    item position at or before (line, column), the greatest (position, depth),
+    the first met on ties. field_path descends instead; both must agree."""
+    best, best_path = ((-1, -1), -1), ""
+    target = (line - 1, column - 1)
+    stack = [(data, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        positions = getattr(getattr(node, "lc", None), "data", None) or {}
+        if isinstance(node, dict):
+            items = [(f"{path}.{key}" if path else str(key), value, positions.get(key))
+                     for key, value in node.items()]
+            places = [[] if p is None else [(p[0], p[1]), (p[2], p[3])] for _, _, p in items]
+        else:
+            from podlint.fingerprint import _segment
+            items = [(f"{path}{_segment(value, i)}", value, positions.get(i)) for i, value in enumerate(node)]
+            places = [[] if p is None else [(p[0], p[1])] for _, _, p in items]
+        for (child, value, _), wheres in zip(items, places):
+            for where in wheres:
+                if where <= target and (where, depth + 1) > best:
+                    best, best_path = (where, depth + 1), child
+            if isinstance(value, (dict, list)):
+                stack.append((value, child, depth + 1))
+    return best_path
+
+
+def _positions(data):
+    """Every key, value and item position of a document (1-based), and the
+    columns just before and after each, where findings also point."""
+    stack, out = [data], set()
+    while stack:
+        node = stack.pop()
+        positions = getattr(getattr(node, "lc", None), "data", None) or {}
+        for where in positions.values():
+            for line, column in zip(where[::2], where[1::2]):
+                out.update({(line + 1, column), (line + 1, column + 1), (line + 1, column + 2)})
+        stack.extend(v for v in (node.values() if isinstance(node, dict) else node)
+                     if isinstance(v, (dict, list)))
+    return sorted(out)
+
+
+def _documents_of(paths):
+    from podlint.loader import LoadedFile, parse_text
+
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for document in parse_text(text, LoadedFile(str(path))).documents:
+            if isinstance(document.data, (dict, list)):
+                yield document.data
+
+
+def _shares_nodes(data) -> bool:
+    """An alias makes one mapping reachable by two paths, and a merge key (<<)
+    puts keys in a mapping whose places are elsewhere in the text; their
+    positions are those of the anchor's place, which only the descent (following
+    the text) names."""
+    seen, stack = set(), [data]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        positions = getattr(getattr(node, "lc", None), "data", None) or {}
+        if isinstance(node, dict) and any(key not in positions for key in node):
+            return True
+        stack.extend(v for v in (node.values() if isinstance(node, dict) else node)
+                     if isinstance(v, (dict, list)))
+    return False
+
+
+def _check_agreement(documents) -> int:
+    checked = 0
+    for data in documents:
+        if _shares_nodes(data):
+            continue
+        for line, column in _positions(data) + [(1, 1), (10**6, 1)]:
+            assert field_path(data, line, column) == _walk_every_node(data, line, column), (line, column)
+            checked += 1
+    return checked
+
+
+def test_field_path_agrees_with_the_definition_on_every_fixture_position():
+    from pathlib import Path
+
+    fixtures = sorted(Path(__file__).parent.joinpath("fixtures").rglob("*.y*ml"))
+    assert _check_agreement(_documents_of(fixtures)) > 40_000
+
+
+@needs_corpus
+def test_field_path_agrees_with_the_definition_on_corpus_documents():
+    import random
+
+    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml"))
+    chosen = random.Random(20261204).sample(files, 400)
+    assert _check_agreement(_documents_of(chosen)) > 50_000
+
+
+def test_field_path_of_an_aliased_mapping_names_the_anchor_place():
+    from pathlib import Path
+
+    text = Path(__file__).parent.joinpath("fixtures", "hostile", "anchors_merge.yaml")
+    (data,) = list(_documents_of([text]))[:1]
+    assert _shares_nodes(data)
+    # line 7 holds `matchLabels: &labels {...}`; the template's labels are `*labels`
+    assert field_path(data, 7, 18) == "spec.selector.matchLabels"
