@@ -431,8 +431,8 @@ def test_trailing_tabs_are_accepted_like_kubernetes_does():
 def test_multi_document_stream():
     loaded = load("multi_document.yaml")
     assert loaded.findings == []
-    assert shape(loaded) == [(0, 3, 1, None, "CommentedMap"), (1, 1, 1, None, "NoneType"),
-                             (2, 12, 1, None, "CommentedMap"), (3, 22, 1, None, "CommentedMap")]
+    assert shape(loaded) == [(0, 3, 1, None, "YamlMap"), (1, 1, 1, None, "NoneType"),
+                             (2, 12, 1, None, "YamlMap"), (3, 22, 1, None, "YamlMap")]
     assert [d.data["kind"] for d in loaded.documents if d.data] == ["ConfigMap", "Service", "Deployment"]
     assert lint([FIXTURES / "multi_document.yaml"]) == [("multi_document.yaml", 44, 21, "PL501")]
 
@@ -440,7 +440,7 @@ def test_multi_document_stream():
 def test_json_manifest_with_tab_indentation():
     loaded = load("deployment.json")
     assert loaded.findings == []
-    assert shape(loaded) == [(0, 1, 1, None, "CommentedMap")]
+    assert shape(loaded) == [(0, 1, 1, None, "YamlMap")]
     assert lint([FIXTURES / "deployment.json"]) == [("deployment.json", 14, 32, "PL501")]
 
 
@@ -448,8 +448,8 @@ def test_kind_list_items_become_documents():
     loaded = load("list_kind.yaml")
     assert loaded.findings == []
     # the null item carries no object and is dropped; item numbers are kept
-    assert shape(loaded) == [(0, 7, 5, 0, "CommentedMap"), (0, 13, 5, 1, "CommentedMap"),
-                             (0, 32, 5, 3, "CommentedMap")]
+    assert shape(loaded) == [(0, 7, 5, 0, "YamlMap"), (0, 13, 5, 1, "YamlMap"),
+                             (0, 32, 5, 3, "YamlMap")]
     assert [d.data["kind"] for d in loaded.documents] == ["Service", "StatefulSet", "Pod"]
     assert lint([FIXTURES / "list_kind.yaml"]) == [("list_kind.yaml", 29, 25, "PL501")]
 
@@ -534,8 +534,19 @@ def _empty_value(lines: list[str], key_line: int, key_column: int) -> bool:
     return colon >= 0 and rest[colon + 1:].split(" #")[0].strip() == ""
 
 
+def _family(value) -> str:
+    """The hybrid path builds ordinary documents as podlint.construct's YamlMap and
+    YamlSeq and block scalars as plain str, where the pure loader builds ruamel's
+    CommentedMap, CommentedSeq and str subclasses: same data, same positions."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "sequence"
+    return "str" if isinstance(value, str) and type(value).__name__ != "TaggedScalar" else type(value).__name__
+
+
 def _walk(hybrid, pure, lines, path, out, empties):
-    if type(hybrid) is not type(pure):
+    if _family(hybrid) != _family(pure):
         out.append((path, "type", type(hybrid).__name__, type(pure).__name__))
         return
     if isinstance(hybrid, dict):
@@ -563,7 +574,7 @@ def _walk(hybrid, pure, lines, path, out, empties):
         for index in range(len(hybrid)):
             assert hybrid.lc.item(index) == pure.lc.item(index), (path + [index], "item")
             _walk(hybrid[index], pure[index], lines, path + [index], out, empties)
-    elif _scalar(hybrid) != _scalar(pure):
+    elif _scalar(hybrid) != _scalar(pure) and not (isinstance(pure, str) and hybrid == pure):
         out.append((path, "scalar", hybrid, pure))
 
 
@@ -578,7 +589,7 @@ def test_hybrid_and_pure_loaders_agree_on_documents_and_every_position(path):
     hybrid = load_source(Source(str(path)))
     pure = load_source(Source(str(path)), pure=True)
     assert problems(hybrid) == problems(pure)
-    assert shape(hybrid) == shape(pure)
+    assert [row[:4] for row in shape(hybrid)] == [row[:4] for row in shape(pure)]
     text, _ = read_source(Source(str(path)))
     lines = (text or "").split("\n")
     out, empties = [], []
