@@ -78,6 +78,26 @@ def test_pl211_is_silent_where_probe_grace_is_not_available():
     assert len(findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.25"})) == 1
 
 
+def test_pl203_hint_fits_a_shared_window_that_is_already_long():
+    """Review seed 20261204, S045 (mysql-router: both probes 60 failures 30 s apart):
+    raising liveness's threshold would delay restarts past half an hour; the fix is a
+    faster readiness. The numbers are explain's liveness-restart window."""
+    text = (ROOT / "tests" / "fixtures" / "rules" / "PL203" / "fail_slow_shared_window.yaml").read_text()
+    [finding] = findings("PL203", text)
+    assert finding.hint == (
+        "both act only 1770 to 1830 s after the check starts failing: lower the readinessProbe's "
+        "failureThreshold (or periodSeconds) so traffic stops within seconds; the livenessProbe then "
+        "keeps the longer window for restarts")
+    # Short shared windows keep the usual advice (the docs' pattern): 3 x 10 s, and 3 x 30 s
+    # (60 s at the earliest, not above the minute).
+    short = text.replace("failureThreshold: 60", "failureThreshold: 3").replace("periodSeconds: 30",
+                                                                                "periodSeconds: 10")
+    for variant in (short, text.replace("failureThreshold: 60", "failureThreshold: 3")):
+        [finding] = findings("PL203", variant)
+        assert finding.hint == ("give the livenessProbe a higher failureThreshold (or a cheaper check) "
+                                "than the readinessProbe")
+
+
 def test_pl211_threshold_option():
     assert findings("PL211", STATEFULSET_600, {"rules": {"PL211": {"grace-threshold-seconds": 600}}}) == []
     assert len(findings("PL211", STATEFULSET_600,
