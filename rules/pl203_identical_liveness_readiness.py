@@ -23,7 +23,9 @@ x + (F-1) x period at the earliest, the window `podlint explain` prints for the
 liveness restart), raising liveness's threshold would only delay restarts
 further: the hint then says to lower the readinessProbe's `failureThreshold` or
 `periodSeconds`, so that traffic stops within seconds and liveness keeps the
-long window.
+long window. That does not slow a slow start down: a container is not Ready
+until its first readiness success, so readiness's threshold matters only once it
+is Ready (a long liveness window kept for a slow start belongs in a startupProbe).
 
 ## Example
 ```yaml
