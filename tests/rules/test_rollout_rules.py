@@ -144,3 +144,42 @@ def test_pl601_page_states_the_condition_the_rule_checks():
     assert "whatever `maxSurge` is" in doc
     example = doc.split("## Example", 1)[1].split("Use instead", 1)[0]
     assert "maxSurge: 1" in example           # the example fires with a surge, as the rule does
+
+
+STATEFULSET = """\
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec:
+  selector: {app: db}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  updateStrategy:
+    rollingUpdate: {maxUnavailable: 2}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+        - name: db
+          image: example/db:1
+          ports: [{containerPort: 8080}]
+"""
+
+
+def test_pl601_on_a_statefulset_gives_a_hint_it_can_follow():
+    """A StatefulSet has no maxSurge: the Deployment's "surge instead" hint named a
+    field its spec does not have. maxUnavailable is honoured from 1.35."""
+    assert findings("PL601", STATEFULSET, {"kubernetes-version": "1.34"}) == []
+    [finding] = findings("PL601", STATEFULSET, {"kubernetes-version": "1.35"})
+    assert finding.message == (
+        "StatefulSet/db's rolling update may take all 2 pods down at once (maxUnavailable resolves to 2 "
+        'of 2 replicas) while it receives traffic from Service "db" (example.yaml:3): every rollout '
+        "leaves it without ready endpoints until a new pod is Ready")
+    assert finding.hint == "lower maxUnavailable below replicas (1 replaces one pod at a time)"
