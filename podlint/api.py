@@ -21,6 +21,7 @@ from podlint.images import never_exits, shell_less
 from podlint.mesh import Mesh, mesh_of
 from podlint.schema import SchemaViolation, schema_version_for, validate_document
 from podlint.timeline.versions import PROBE_GRACE_SINCE
+from podlint.rollout import unready_span
 
 __all__ = [
     "Condition", "Container", "RELATED", "Context", "DEFAULT_GRACE_SECONDS",
@@ -52,3 +53,5 @@ __all__ += ["Mesh", "mesh_of"]
 # `podlint fix`: a rule's fix(ctx) yields Fix(finding, changes, description).
 __all__ += ["Fix", "ReplaceKey", "SetValue"]
 __all__ += ["grace_covering_pre_stop"]
+# How long a Recreate rollout leaves no pod Ready, as explain's note says it (PL602).
+__all__ += ["unready_span"]

@@ -105,6 +105,9 @@ class Rollout:
     stall: str | None = None               # the wait that can outlast the progress deadline
     stall_certain: bool = False            # every run exceeds it (not just the slow end)
     notes: tuple[str, ...] = field(default=())
+    unready: Bounds | None = None          # Recreate: no pod Ready from the old pods' deletion until
+                                           # the first new one is (pod_stop + Ready, minReadySeconds
+                                           # not counted: endpoints follow readiness); None otherwise
 
     def to_dict(self) -> dict:
         return {
@@ -214,7 +217,7 @@ def deployment_rollout(replicas: int, strategy: "Strategy", pod_ready: Bounds,
     if deadline is None and strategy.timeout_seconds is not None:
         deadline, deadline_name = strategy.timeout_seconds, "timeoutSeconds"
     if strategy.type == "Recreate":
-        return _recreate(replicas, available_after, pod_stop, deadline, deadline_name)
+        return _recreate(replicas, pod_ready, available_after, pod_stop, deadline, deadline_name)
     surge, unavailable = deployment_fenceposts(strategy.max_surge, strategy.max_unavailable, replicas)
     states = step_rolling_update(replicas, surge, unavailable)
     steps = tuple(Step(i, times(available_after, i), old, new, available)
@@ -231,20 +234,51 @@ def deployment_rollout(replicas: int, strategy: "Strategy", pod_ready: Bounds,
                    steps, stall, certain, tuple(notes))
 
 
-def _recreate(replicas: int, available_after: Bounds, pod_stop: Bounds,
+def _recreate(replicas: int, pod_ready: Bounds, available_after: Bounds, pod_stop: Bounds,
               deadline: int | None, deadline_name: str) -> Rollout:
     """recreate.go rolloutRecreate: scale every old ReplicaSet to 0, wait until no
-    old pod is running (oldPodsRunning), then create all new pods at once."""
+    old pod is running (oldPodsRunning), then create all new pods at once. No pod
+    is Ready from the old pods' deletion (their endpoints go at once) until the
+    first new pod is Ready: pod_stop + pod_ready, told by `unready_span`."""
     start = Bounds(0, 0)
     gone = pod_stop
     done = gone + available_after
+    unready = pod_stop + pod_ready
     steps = (Step(0, start, 0, 0, 0), Step(1, gone, 0, replicas, 0), Step(2, done, 0, replicas, replicas))
     stall, certain = _deadline_stall(available_after, deadline, deadline_name,
                                      "the new pods must become available after every old pod is gone")
     return Rollout("Recreate", replicas, 0, replicas, replicas, 0, 1 if replicas else 0,
                    available_after, pod_stop, done if replicas else start, deadline, steps,
-                   stall, certain, ("no pod is available from the scale-down of the old pods until "
-                                    "the first new pod is available",))
+                   stall, certain, (_recreate_note(unready),), unready=unready)
+
+
+def unready_span(gap: Bounds) -> str | None:
+    """How long no pod is Ready ("for 12-45 s", "for up to 30 s", "for at least
+    12 s"), or None when the manifest gives no bound worth saying.
+
+    An unknown duration (an app's startup or shutdown, an image pull) counts as 0
+    for the earliest bound, so an earliest bound of 0 says nothing: "at least 0 s"
+    was vacuous (issue 10, S095-S097). The span keeps only the bounds that carry
+    information; with none, the caller says in words what the gap lasts. PL602's
+    message and explain's Recreate note both call this."""
+    if gap.earliest > 0:
+        if gap.latest is None:
+            return f"for at least {_s(gap.earliest)} s"
+        if gap.latest == gap.earliest:
+            return f"for {_s(gap.earliest)} s"
+        return f"for {_s(gap.earliest)}-{_s(gap.latest)} s"
+    if gap.latest is not None and gap.latest > 0:
+        return f"for up to {_s(gap.latest)} s"
+    return None
+
+
+def _recreate_note(unready: Bounds) -> str:
+    span = unready_span(unready)
+    if span is None:
+        return ("no pod is Ready from the old pods' deletion until the first new pod is Ready, for as "
+                "long as they take to stop and it takes to start (unknown here: state them with "
+                "--assume NAME.startup=..., NAME.shutdown=...)")
+    return f"no pod is Ready {span}: from the old pods' deletion until the first new pod is Ready"
 
 
 def _deadline_stall(wait: Bounds, deadline: int | None, name: str, what: str) -> tuple[str | None, bool]:
@@ -438,6 +472,9 @@ def rollout_for(workload, timeline, nodes: int | None = None) -> Rollout | None:
         return None
     never = getattr(timeline, "never_ready", None)
     if never and rollout.waves:
-        return replace(rollout, duration=None, stall_certain=True,
+        notes = rollout.notes
+        if rollout.unready is not None:     # the Recreate note's span would claim an end
+            notes = ("no pod is Ready from the old pods' deletion on: a new pod can never be Ready",)
+        return replace(rollout, duration=None, stall_certain=True, unready=None, notes=notes,
                        stall=f"the first wave never ends: a new pod can never be Ready ({never})")
     return rollout

@@ -16,6 +16,17 @@ moment: an overloaded container is removed from the endpoints and restarted at
 once, never gets the chance to drain its backlog, and the restart pushes its load
 onto the other replicas, which then fail the same way (a cascading failure).
 
+The hint fits the numbers. Usually the fix is a higher `failureThreshold` on
+the livenessProbe, as the Kubernetes docs advise. But where the shared window is
+already long (a check failing from x is acted on only after more than a minute,
+x + (F-1) x period at the earliest, the window `podlint explain` prints for the
+liveness restart), raising liveness's threshold would only delay restarts
+further: the hint then says to lower the readinessProbe's `failureThreshold` or
+`periodSeconds`, so that traffic stops within seconds and liveness keeps the
+long window. That does not slow a slow start down: a container is not Ready
+until its first readiness success, so readiness's threshold matters only once it
+is Ready (a long liveness window kept for a slow start belongs in a startupProbe).
+
 ## Example
 ```yaml
 apiVersion: v1
@@ -56,12 +67,17 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Container, Context, Finding, Probe
+from podlint.api import Container, Context, Finding, Probe, seconds
 
 CODE = "PL203"
 NAME = "identical-liveness-readiness"
 SEVERITY = "warning"
 OPTIONS = {}
+
+# Readiness that takes more than a minute to react already keeps a failing
+# container in rotation too long: the fix is a faster readiness, not a slower
+# liveness (blind review seed 20261204, S045: 60 failures 30 s apart).
+SLOW_WINDOW_SECONDS = 60
 
 
 def _port(container: Container, port):
@@ -99,6 +115,16 @@ def _describe(container: Container, probe: Probe) -> str:
     return f"{h.action} on port {port}"
 
 
+def _hint(ctx: Context, container: Container) -> str:
+    timing = ctx.timeline.timing(container.name)
+    window = timing.liveness_decision if timing is not None else None
+    if window is not None and window.earliest > SLOW_WINDOW_SECONDS:
+        return (f"both act only {seconds(window.earliest)} to {seconds(window.latest)} s after the check "
+                "starts failing: lower the readinessProbe's failureThreshold (or periodSeconds) so traffic "
+                "stops within seconds; the livenessProbe then keeps the longer window for restarts")
+    return "give the livenessProbe a higher failureThreshold (or a cheaper check) than the readinessProbe"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     for container in ctx.pod.sidecars + ctx.pod.containers:
         live, ready = container.liveness_probe, container.readiness_probe
@@ -113,6 +139,4 @@ def check(ctx: Context) -> Iterator[Finding]:
             f"({_describe(container, live)}) with the same timing (both give up after "
             f"{live.failure_threshold} failures {live.period} s apart): an overloaded container is "
             "taken out of rotation and restarted at the same moment",
-            container=container.name,
-            hint="give the livenessProbe a higher failureThreshold (or a cheaper check) than the "
-                 "readinessProbe")
+            container=container.name, hint=_hint(ctx, container))

@@ -5,9 +5,12 @@ Flags `livenessProbe` and `startupProbe` without a probe-level
 `terminationGracePeriodSeconds` in pods whose `terminationGracePeriodSeconds` is
 above a threshold (option `grace-threshold-seconds`, default 60). The message
 gives the numbers from the predicted timeline: when the kubelet decides the
-kill after a hang (`failureThreshold` checks `periodSeconds` apart: between
-(F-1) x period and F x period + timeout after the hang), the grace the kill then
-waits, and the sum. A probe that can never run or whose results are always
+kill after a hang (`failureThreshold` checks `periodSeconds` apart, each timing
+out after `timeoutSeconds`: between (F-1) x period + timeout and F x period +
+timeout after the hang, for a timeout below the period), the grace the kill
+then waits, and the sum. A check that fails at once (a refused connection) is
+decided up to one timeout sooner; the message is about a hang, which is what
+the grace then waits on. A probe that can never run or whose results are always
 discarded (a named port the container does not declare) kills nothing and is
 not flagged.
 
@@ -20,7 +23,7 @@ connections, finishing jobs). Without a probe-level value, a kill decided by a
 failed liveness or startup probe uses the same grace: the kubelet runs the
 preStop hook, sends SIGTERM, which a hung process ignores, and waits the whole
 grace before SIGKILL. The container is restarted only after the failure window
-plus the grace period (for example 20 to 31 s + 600 s), and its traffic and work are
+plus the grace period (for example 21 to 31 s + 600 s), and its traffic and work are
 stuck for all of it. The probe's own `terminationGracePeriodSeconds` (on by
 default since 1.25, GA in 1.28) shortens only that kill.
 
@@ -98,12 +101,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             if probe is None or (probe.termination_grace is not None and probe.termination_grace > 0):
                 continue
             if probe.kind == "liveness":
-                decision = timing.liveness_decision
+                decision = timing.hang_decision
                 if decision is None:
                     continue            # never runs or never kills (a probe error): nothing waits
-                what = (f"a hung container is restarted only after its {probe.failure_threshold} failed "
-                        f"checks {probe.period} s apart ({seconds(decision.earliest)} to "
-                        f"{seconds(decision.latest)} s after it hangs) plus the {grace} s grace period")
+                # A hung container's checks each wait the whole timeout: the hang window
+                # (explain's "If ... hangs" sentence and table detail use the same one).
+                what = (f"a hung container is restarted only after {probe.failure_threshold} checks "
+                        f"{probe.period} s apart have each timed out after {probe.timeout} s "
+                        f"({seconds(decision.earliest)} to {seconds(decision.latest)} s after it hangs) "
+                        f"plus the {grace} s grace period")
                 hang = timing.hang_to_restart
                 if hang is not None and timing.kill_grace == grace and hang.latest is not None:
                     what += f": {seconds(hang.earliest)} to {seconds(hang.latest)} s after it hangs"

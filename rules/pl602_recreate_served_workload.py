@@ -4,7 +4,10 @@
 Flags a Deployment (or DeploymentConfig) with `strategy: Recreate` that a
 Service in its application scope sends traffic to, unless its pod mounts a
 PersistentVolumeClaim. The finding names the Service and the predicted
-downtime from `podlint explain`'s rollout.
+downtime from `podlint explain`'s rollout: the old pods' shutdown plus a new
+pod's startup until Ready (the same span as explain's Recreate note). Where
+both are unknown from the manifest (no probe, no assumed startup) the message
+says so in words instead of a vacuous "at least 0 s".
 
 ## Why is this bad?
 Recreate scales every old pod to zero, waits until none is running, then starts
@@ -83,17 +86,12 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, RELATED
+from podlint.api import RELATED, Context, Finding, unready_span
 
 CODE = "PL602"
 NAME = "recreate-served-workload"
 SEVERITY = "info"
 OPTIONS = {}
-
-
-def _span(bounds) -> str:
-    earliest = f"{bounds.earliest:g}"
-    return f"at least {earliest} s" if bounds.latest is None else f"{earliest}-{bounds.latest:g} s"
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -103,11 +101,19 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     if any(v.type == "persistentVolumeClaim" for v in ctx.pod.volumes):
         return
+    pods = "its only pod" if rollout.replicas == 1 else f"all {rollout.replicas} pods"
+    # The same span as explain's Recreate note: old pods gone, then a new pod Ready.
+    if rollout.unready is None:
+        gap = "and a new pod can never be Ready: no endpoint is left from then on"
+    else:
+        span = unready_span(rollout.unready)
+        gap = (f"leaving no endpoint {span}" if span is not None else
+               f"leaving no endpoint for as long as {'it takes' if rollout.replicas == 1 else 'they take'} "
+               "to stop and a new pod takes to start and become Ready")
     yield ctx.finding(
         workload.strategy.location,
-        f"{workload.ref} uses the Recreate strategy while {RELATED} sends it traffic: every rollout "
-        f"stops {'its only pod' if rollout.replicas == 1 else f'all {rollout.replicas} pods'} before "
-        f"starting new ones, leaving no endpoint for {_span(rollout.duration or rollout.pod_ready)}",
+        f"{workload.ref} uses the Recreate strategy while it receives traffic from {RELATED}: every "
+        f"rollout stops {pods} before starting new ones, {gap}",
         when=ctx.related("served"),
         hint="use type: RollingUpdate with maxUnavailable: 0 unless two versions must never run "
              "together; then suppress this finding with the reason")

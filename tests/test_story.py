@@ -123,13 +123,23 @@ def check_workload(item) -> list[str]:
                 continue
             decision, hang = found[0], found[-1]
             if _event(doc, "startup-probe-deadline", c) is None:
-                # Without a startup probe the table's restart row is the same window from
-                # the first run on: its offset from liveness-probe-first is (F-1)p.
-                expect(decision[0] == restart["earliest"] - first["earliest"], statement,
-                       f"decision {decision} vs table {restart['earliest']} - {first['earliest']}")
-                window = re.search(r"in \[x \+ ([\d.]+), x \+ ([\d.]+)\)", restart["detail"])
-                expect(window is not None and (float(window.group(1)), float(window.group(2))) == decision,
+                # Without a startup probe the table's restart row is the window from the
+                # first run on: its offset from liveness-probe-first is (F-1)p, the
+                # earliest bound of a check that fails at once. A hang's runs each wait
+                # the timeout T (issue 10, S059): the sentence says the hang window, which
+                # the row's detail states next to it, T later and with the same end.
+                window = re.search(r"in \[x \+ ([\d.]+), x \+ ([\d.]+)\) if every liveness run fails",
+                                   restart["detail"])
+                hung = re.search(r"in \[x \+ ([\d.]+), x \+ ([\d.]+)\) if every run times out \(([\d.]+) s\)",
+                                 restart["detail"])
+                expect(window is not None and float(window.group(1)) == restart["earliest"] - first["earliest"],
+                       statement, f"table window vs {restart['earliest']} - {first['earliest']}")
+                expect(hung is not None and (float(hung.group(1)), float(hung.group(2))) == decision,
                        statement, f"decision {decision} vs table detail {restart['detail']!r}")
+                if window is not None and hung is not None:
+                    expect(float(hung.group(1)) >= float(window.group(1)) + float(hung.group(3))
+                           and hung.group(2) == window.group(2), statement,
+                           f"hang window not the failure window shifted by the timeout: {restart['detail']!r}")
             grace = re.search(r"kill grace (\d+) s", restart["detail"])
             expect(grace is not None and f"with {grace.group(1)} s of grace" in text, statement,
                    "kill grace differs from the table's")
@@ -287,13 +297,48 @@ def test_the_startup_budget_counts_the_blocking_post_start():
 
 
 def test_the_failure_window_is_f_minus_one_periods_to_f_periods_plus_timeout():
-    """loap: liveness 10 s x 3, timeout 1: restart decided 20-31 s after a hang
-    (lifecycle-semantics 2.4), not "30 s of failed checks"."""
+    """loap: liveness 10 s x 3, timeout 1: restart decided 20-31 s after the check
+    starts failing (lifecycle-semantics 2.4), not "30 s of failed checks"; a hang's
+    checks each wait the 1 s timeout, so the sentence about a hang says 21-31 s."""
     lines = meaning(explain(str(ROOT / "examples" / "loap.yaml")))
     assert lines[2] == (
-        'If container "main" hangs, its liveness probe decides to restart it 20-31 s later (once '
-        "failureThreshold checks in a row have failed), then stops it with 30 s of grace before "
-        "SIGKILL: restarted 50-63 s after the hang.")
+        'If container "main" hangs, its liveness probe decides to restart it 21-31 s later (once '
+        "failureThreshold checks in a row have timed out), then stops it with 30 s of grace before "
+        "SIGKILL: restarted 51-63 s after the hang.")
+
+
+def test_a_hang_is_decided_a_timeout_later_than_a_refused_check():
+    """Issue 10, review seed 20261204 S059 (istio's prometheus add-on): period 15,
+    timeout 10, failureThreshold 3. A hung server's third timed-out check ends 40 s
+    after the hang at the earliest, not 30 s; the table states both windows, the
+    sentence and PL211 the hang's, from the same numbers."""
+    path = str(FIXTURES / "prometheus_hang.yaml")
+    (workload,) = json.loads(explain(path, "-f", "json"))["workloads"]
+    restart = next(e for e in workload["startup"] if e["event"] == "liveness-restart-earliest")
+    assert restart["detail"] == (
+        "in [x + 30, x + 55) if every liveness run fails from x (>= first run); in [x + 40, x + 55) "
+        "if every run times out (10 s); kill grace 300 s, restart in the same sync")
+    assert 'If container "prometheus-server" hangs, its liveness probe decides to restart it 40-55 s ' \
+        "later (once failureThreshold checks in a row have timed out), then stops it with 300 s of grace " \
+        "before SIGKILL: restarted 340-355 s after the hang." in meaning(explain(path))
+    from tests.helpers import lint_only
+
+    [finding] = [f for f in lint_only("PL211", Path(path).read_text()) if f.code == "PL211"]
+    assert finding.message == (
+        'livenessProbe of container "prometheus-server" has no terminationGracePeriodSeconds of its own '
+        "and the pod's is 300 s: a hung container is restarted only after 3 checks 15 s apart have each "
+        "timed out after 10 s (40 to 55 s after it hangs) plus the 300 s grace period: 340 to 355 s "
+        "after it hangs")
+
+
+def test_the_checker_catches_a_hang_sentence_with_the_fast_failure_window():
+    """Control: the old sentence (the window of a refused connection, 30 s) is caught."""
+    from dataclasses import replace
+
+    (item,) = _explained([str(FIXTURES / "prometheus_hang.yaml")])
+    timing = item.timeline.containers["prometheus-server"]
+    item.timeline.containers["prometheus-server"] = replace(timing, hang_decision=timing.liveness_decision)
+    assert any("decision (30.0, 55.0) vs table detail" in p for p in check_workload(item))
 
 
 def test_findings_sit_under_the_row_they_are_about():

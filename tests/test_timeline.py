@@ -314,15 +314,18 @@ def test_liveness_restart_and_hang_to_restart():
     assert timing.liveness_restart_earliest == Bounds(25, 36)   # [e0 + 20, e0 + p + 31)
     assert timing.liveness_failure_window == 30
     assert timing.kill_grace == 60
-    # hang -> restart: [20 + 60, 31 + 60] (no preStop: SIGKILL at the grace)
-    assert timing.hang_to_restart == Bounds(80, 91)
+    # hang -> restart: [20 + 1 + 60, 31 + 60] (each hung check waits its 1 s timeout;
+    # no preStop: SIGKILL at the grace)
+    assert timing.liveness_decision == Bounds(20, 31)
+    assert timing.hang_decision == Bounds(21, 31)
+    assert timing.hang_to_restart == Bounds(81, 91)
 
 
 def test_probe_level_grace_for_liveness_kills_from_1_25():
     spec = ("  terminationGracePeriodSeconds: 600\n  containers:\n" + container(
         "app", "livenessProbe: {tcpSocket: {port: 80}, terminationGracePeriodSeconds: 5}"))
     assert timeline_of(pod(spec)).timing("app").kill_grace == 5
-    assert timeline_of(pod(spec)).timing("app").hang_to_restart == Bounds(25, 36)
+    assert timeline_of(pod(spec)).timing("app").hang_to_restart == Bounds(26, 36)
     old = timeline_of(pod(spec), version=(1, 24))
     assert old.timing("app").kill_grace == 600
     assert any("probe-level" in n for n in old.notes)
@@ -406,7 +409,7 @@ def test_grace_zero():
     live = timeline_of(pod("  terminationGracePeriodSeconds: 0\n  containers:\n" + container(
         "app", "livenessProbe: {tcpSocket: {port: 80}}\nlifecycle: {preStop: {sleep: {seconds: 5}}}")))
     assert live.timing("app").kill_grace == 0
-    assert live.timing("app").hang_to_restart == Bounds(22, 33)
+    assert live.timing("app").hang_to_restart == Bounds(23, 33)
 
 
 def test_kill_sequence_with_unknown_hook_is_monotone():
@@ -601,3 +604,21 @@ def test_a_port_string_the_api_rejects_is_not_a_never_ready_prediction():
     t = timeline_of(pod(spec))
     assert t.timing("app").never is None and t.never_ready is None
     assert t.event("pod-ready") is not None
+
+
+def test_a_hang_waits_the_timeout_and_a_long_timeout_spaces_the_runs():
+    """lifecycle-semantics 2.4: decided in [x + (F-1)p, x + F*p + T) for any failure,
+    [x + (F-1)p + T, x + F*p + T) for a hang (every run times out; issue 10, S059:
+    period 15, timeout 10, F 3 -> 40 to 55 s, not 30). With T >= p the prober's loop
+    runs each check when the last one ends (worker.go run), so runs are max(p, T) apart."""
+    from podlint.timeline.probes import decision_window, hang_window
+
+    assert decision_window(15, 10, 3) == Bounds(30, 55)
+    assert hang_window(15, 10, 3) == Bounds(40, 55)
+    assert hang_window(10, 1, 3) == Bounds(21, 31)
+    # c1-router (review S045): period 30, timeout 30, F 60: the same either way.
+    assert decision_window(30, 30, 60) == Bounds(1770, 1830)
+    assert hang_window(30, 30, 60) == Bounds(1800, 1830)
+    # timeout 10 above period 2, F 3: hung runs end at r1 + 10, 20, 30 (r1 in [x, x + 2)).
+    assert hang_window(2, 10, 3) == Bounds(30, 32)
+    assert decision_window(2, 10, 3) == Bounds(4, 32)

@@ -115,12 +115,15 @@ def _container_statements(timing) -> list[Statement]:
                                  f"{label} is killed by its startup probe from "
                                  f"{fmt_time(timing.liveness_restart_earliest.earliest)} s after admission "
                                  "if it never passes the check."))
-    decision = getattr(timing, "liveness_decision", None)
+    decision = getattr(timing, "hang_decision", None)
     if timing.hang_to_restart is not None and decision is not None:
+        # A hang, not any failure: each check waits its whole timeout (probes.hang_window),
+        # so the decision is T later than for a refused connection (issue 10, S059).
         out.append(Statement("liveness-hang", name,
                              f"If {label[0].lower()}{label[1:]} hangs, its liveness probe decides to "
-                             f"restart it {_r(decision)} later (once failureThreshold checks in a row have failed), "
-                             f"then stops it with {timing.kill_grace} s of grace before SIGKILL: "
+                             f"restart it {_r(decision)} later (once failureThreshold checks in a row have "
+                             "timed out), then stops it with "
+                             f"{timing.kill_grace} s of grace before SIGKILL: "
                              f"restarted {_r(timing.hang_to_restart)} after the hang."))
     if "readiness" not in timing.first_probe and timing.ready is not None:
         out.append(Statement("no-readiness", name,

@@ -63,7 +63,7 @@ class ContainerTiming:
     liveness_failure_window: float | None     # period x failureThreshold of liveness (None without one,
                                               # or when it never runs or never kills: a probe error)
     kill_grace: int                       # grace for a kubelet-initiated kill of this container
-    hang_to_restart: Bounds | None        # from a hang to the restart (liveness window + kill)
+    hang_to_restart: Bounds | None        # from a hang to the restart (hang_decision + kill)
     pre_stop: Bounds | None               # duration of its preStop; None if no preStop
     stop_signal: Bounds                   # shutdown, relative to t0
     sigkill: Bounds                       # shutdown, relative to t0
@@ -76,8 +76,10 @@ class ContainerTiming:
     exited: Bounds | None = None          # shutdown: when the container has exited (<= SIGKILL)
     never: str | None = None              # why a probe of it can never succeed (an undeclared named port):
                                           # then `ready` is None and no event claims a time for it
-    liveness_decision: Bounds | None = None   # relative: from a hang at x, the restart is decided in
-                                              # [x + (F-1)p, x + F*p + T) (lifecycle-semantics 2.4)
+    liveness_decision: Bounds | None = None   # relative: from a failing check at x, the restart is decided in
+                                              # [x + (F-1)p, x + F*p + T) (lifecycle-semantics 2.4; T < p)
+    hang_decision: Bounds | None = None       # relative: from a hang at x (every run times out), decided in
+                                              # [x + (F-1)p + T, x + F*p + T) (T < p; probes.hang_window)
     startup_first_check: float | None = None  # startup probe: no run before this many s after the
                                               # start, max(initialDelaySeconds, earliest h - s)
     seen_after_start: Bounds | None = None    # h - s: its postStart plus later starts of the same sync;

@@ -32,12 +32,34 @@ def first_run_window(e0: Bounds, period: float) -> Bounds:
     return Bounds(e0.earliest, _add(e0.latest, period))
 
 
+def _run_spacing(period: float, timeout: float) -> float:
+    """How far apart failing runs that take the whole timeout start: the prober's
+    ticker fires every p, but a run blocks the loop (worker.go run: doProbe, then
+    wait for the next tick), so with T >= p each run starts when the last one ends
+    (the ticker keeps one pending tick)."""
+    return max(period, timeout)
+
+
 def decision_window(period: float, timeout: float, failures: int) -> Bounds:
     """When the F-th failure is known, counted from the moment the check starts
-    failing (x): [x + (F-1)p, x + F*p + T) (2.4). The first failing run is the
-    first tick at or after x (within p), then F - 1 more ticks p apart, the last
-    one taking up to T."""
-    return Bounds(_num((failures - 1) * period), _num(failures * period + timeout))
+    failing (x), whatever the failure looks like: [x + (F-1)p, x + p + (F-1)max(p, T) + T)
+    (2.4; for T < p the familiar [x + (F-1)p, x + F*p + T)). The first failing run is
+    the first tick at or after x (within p), then F - 1 more runs. The earliest
+    bound is a check that fails at once (connection refused, an error status); the
+    latest one whose runs each take the whole timeout (`hang_window`)."""
+    spacing = _run_spacing(period, timeout)
+    return Bounds(_num((failures - 1) * period), _num(period + (failures - 1) * spacing + timeout))
+
+
+def hang_window(period: float, timeout: float, failures: int) -> Bounds:
+    """The same decision when the container hangs at x: every run waits the whole
+    timeout before it fails, so the F-th failure is known T after the F-th run
+    starts: [x + (F-1)max(p, T) + T, x + p + (F-1)max(p, T) + T). Issue 10 (review
+    seed 20261204, S059): period 15, timeout 10, three failures is 40 to 55 s after a
+    hang, not the 30 s a refused connection allows."""
+    spacing = _run_spacing(period, timeout)
+    earliest = (failures - 1) * spacing + timeout
+    return Bounds(_num(earliest), _num(period + earliest))
 
 
 def kill_decided(e0: Bounds, period: float, timeout: float, failures: int) -> Bounds:

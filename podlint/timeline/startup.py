@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from podlint.config import format_version
 from podlint.timeline.bounds import UNKNOWN, ZERO, Bounds, _bmax, _dur, _fmt, _num
 from podlint.timeline.events import ContainerTiming
-from podlint.timeline.probes import (decision_window, first_run, first_run_window, kill_decided,
+from podlint.timeline.probes import (decision_window, first_run, first_run_window, hang_window, kill_decided,
                                      port_problem, startup_budget)
 from podlint.timeline.shutdown import kill_sequence
 from podlint.timeline.versions import (PROBE_GRACE_SINCE, READINESS_TRIGGER_SINCE, SIDECARS_SINCE,
@@ -253,7 +253,7 @@ class StartupSteps:
             ready = gate
             ready_event = (ready, (gate_ref,), "no readinessProbe: ready once seen running"
                            + (" and the startup probe succeeded" if startup is not None else ""))
-        decision = None
+        decision = hung = None
         if liveness is not None and gate is not None:
             d, p, T, F = liveness.initial_delay, liveness.period, liveness.timeout, liveness.failure_threshold
             e0 = first_run(gate, started, d)
@@ -265,16 +265,17 @@ class StartupSteps:
                      + (f"; {problem}: it never restarts the container" if problem else ""))
             if not problem:
                 decision = decision_window(p, T, F)
+                hung = hang_window(p, T, F)
                 if restart is None:
                     restart = kill_decided(e0, p, T, F)
         if ready_event is not None:
             self.add(S, "container-ready", name, *ready_event)
         kill_grace = self.kill_grace(container)
         hang = None
-        if decision is not None:
+        if hung is not None:
             pre, _ = self.hook_duration(container, "preStop")
             _, kill, _ = kill_sequence(pre, kill_grace, self.version, deletion=False)
-            hang = Bounds(_num(decision.earliest + kill.earliest), _add_l(kill.latest, decision.latest))
+            hang = Bounds(_num(hung.earliest + kill.earliest), _add_l(kill.latest, hung.latest))
         self.remember(ContainerTiming(
             name=name, role=container.role, started=started, running_seen=seen, post_start=post,
             first_probe=first, startup_budget_guaranteed=budget_g, startup_budget_max=budget_m,
@@ -283,7 +284,7 @@ class StartupSteps:
                                      if decision is not None else None),
             kill_grace=kill_grace, hang_to_restart=hang, pre_stop=None, stop_signal=ZERO,
             sigkill=ZERO, assumed_startup=A, index=container.index, startup_success=startup_success,
-            never=never, liveness_decision=decision, seen_after_start=block,
+            never=never, liveness_decision=decision, hang_decision=hung, seen_after_start=block,
             startup_first_check=first_check))
         return ready
 
@@ -301,8 +302,10 @@ class StartupSteps:
             after = f"startup-probe-first:{container.name}"
         else:
             window = decision_window(liveness.period, liveness.timeout, liveness.failure_threshold)
+            hung = hang_window(liveness.period, liveness.timeout, liveness.failure_threshold)
             detail = (f"in [x + {_fmt(window.earliest)}, x + {_fmt(window.latest)}) if every "
-                      f"liveness run fails from x (>= first run)")
+                      f"liveness run fails from x (>= first run); in [x + {_fmt(hung.earliest)}, "
+                      f"x + {_fmt(hung.latest)}) if every run times out ({_fmt(liveness.timeout)} s)")
             after = f"liveness-probe-first:{container.name}"
         detail += f"; kill grace {timing.kill_grace} s, restart in the same sync"
         if self.pod.restart_policy == "Never" and container.role == "main":

@@ -52,29 +52,50 @@ def test_pl211_message_gives_failure_window_and_grace_from_the_timeline():
     assert (finding.location.line, finding.location.column) == (14, 11)
     assert finding.message == (
         'livenessProbe of container "db" has no terminationGracePeriodSeconds of its own and the '
-        "pod's is 600 s: a hung container is restarted only after its 3 failed checks 10 s apart "
-        "(20 to 31 s after it hangs) plus the 600 s grace period: 620 to 631 s after it hangs")
+        "pod's is 600 s: a hung container is restarted only after 3 checks 10 s apart have each timed "
+        "out after 1 s (21 to 31 s after it hangs) plus the 600 s grace period: 621 to 631 s after it hangs")
     assert finding.severity == "warning" and finding.container == "db"
     assert finding.workload == "StatefulSet/db"
 
 
 def test_pl211_failure_window_is_f_minus_one_periods_to_f_periods_plus_timeout():
     """Issue 10: period 10, 6 failures, timeout 3, grace 300 was reported as "60 s of
-    failed checks plus the 300 s grace (350 to 363 s)": the restart is decided 50 to
-    63 s after a hang (lifecycle-semantics 2.4), then the grace runs."""
+    failed checks plus the 300 s grace (350 to 363 s)": the restart is decided 53 to
+    63 s after a hang (lifecycle-semantics 2.4: each hung check waits its 3 s timeout;
+    review seed 20261204 S059), then the grace runs."""
     text = STATEFULSET_600.replace("600", "300").replace(
         "tcpSocket: {port: 5432}", "tcpSocket: {port: 5432}\n            periodSeconds: 10\n"
         "            failureThreshold: 6\n            timeoutSeconds: 3")
     [finding] = findings("PL211", text)
     assert finding.message == (
         'livenessProbe of container "db" has no terminationGracePeriodSeconds of its own and the '
-        "pod's is 300 s: a hung container is restarted only after its 6 failed checks 10 s apart "
-        "(50 to 63 s after it hangs) plus the 300 s grace period: 350 to 363 s after it hangs")
+        "pod's is 300 s: a hung container is restarted only after 6 checks 10 s apart have each timed "
+        "out after 3 s (53 to 63 s after it hangs) plus the 300 s grace period: 353 to 363 s after it hangs")
 
 
 def test_pl211_is_silent_where_probe_grace_is_not_available():
     assert findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.24"}) == []
     assert len(findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.25"})) == 1
+
+
+def test_pl203_hint_fits_a_shared_window_that_is_already_long():
+    """Review seed 20261204, S045 (mysql-router: both probes 60 failures 30 s apart):
+    raising liveness's threshold would delay restarts past half an hour; the fix is a
+    faster readiness. The numbers are explain's liveness-restart window."""
+    text = (ROOT / "tests" / "fixtures" / "rules" / "PL203" / "fail_slow_shared_window.yaml").read_text()
+    [finding] = findings("PL203", text)
+    assert finding.hint == (
+        "both act only 1770 to 1830 s after the check starts failing: lower the readinessProbe's "
+        "failureThreshold (or periodSeconds) so traffic stops within seconds; the livenessProbe then "
+        "keeps the longer window for restarts")
+    # Short shared windows keep the usual advice (the docs' pattern): 3 x 10 s, and 3 x 30 s
+    # (60 s at the earliest, not above the minute).
+    short = text.replace("failureThreshold: 60", "failureThreshold: 3").replace("periodSeconds: 30",
+                                                                                "periodSeconds: 10")
+    for variant in (short, text.replace("failureThreshold: 60", "failureThreshold: 3")):
+        [finding] = findings("PL203", variant)
+        assert finding.hint == ("give the livenessProbe a higher failureThreshold (or a cheaper check) "
+                                "than the readinessProbe")
 
 
 def test_pl211_threshold_option():
