@@ -344,9 +344,27 @@ class _Index:
         self.pods = sorted(summary.pods.values(), key=lambda p: (p.place.path, p.place.line, p.ref))
         self.budgets = sorted(summary.budgets.values(), key=lambda b: (b.place.path, b.place.line))
         self.autoscalers = sorted(summary.autoscalers, key=lambda a: (a.place.path, a.place.line))
+        self.by_target: dict[str, list] = {}
+        for scaler in self.autoscalers:
+            self.by_target.setdefault(f"{scaler.target_kind}/{scaler.target_name}", []).append(scaler)
+        # Answers per group of alike objects: pods with the same labels in the same
+        # file and namespace have the same Services, and so on. A bundle of
+        # thousands of copies of one app (rendered per tenant) relates every pod
+        # to every Service; without these the settling is quadratic in its size.
+        self._memo: dict[tuple, Any] = {}
+
+    def _remember(self, key: tuple, compute):
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = compute()
+        return found
 
     def services_selecting(self, pod: PodFacts) -> list[ServiceFacts]:
         """The Services in the pod's scope that select it, in path order."""
+        return self._remember(("selecting", pod.labels, pod.place.path, pod.place.namespace),
+                              lambda: self._services_selecting(pod))
+
+    def _services_selecting(self, pod: PodFacts) -> list[ServiceFacts]:
         labels = dict(pod.labels)
         found = {}
         for item in pod.labels:
@@ -358,22 +376,50 @@ class _Index:
                       key=lambda s: (s.place.path != pod.place.path,) + _service_order(s))
 
     def pods_selected(self, service: ServiceFacts) -> list[PodFacts]:
-        return [pod for pod in self.pods if pod.labels and service.selects(dict(pod.labels))
-                and self.scopes.close(pod.place, service.place, "Service")]
+        return self._remember(
+            ("selected", service.selector, service.place.path, service.place.namespace),
+            lambda: [pod for pod in self.pods if pod.labels and service.selects(dict(pod.labels))
+                     and self.scopes.close(pod.place, service.place, "Service")])
 
     def serving_services(self, pod: PodFacts) -> list[ServiceFacts]:
         """The Services in scope that send the pod traffic other than scrapes."""
-        return [s for s in self.services_selecting(pod)
-                if any(not pod.scrape_only(port) and pod.routed(port) for port in s.ports)]
+        return self._remember(
+            ("serving", _shape(pod)),
+            lambda: [s for s in self.services_selecting(pod)
+                     if any(not pod.scrape_only(port) and pod.routed(port) for port in s.ports)])
+
+    def routing_services(self, pod: PodFacts, container: str, gated: bool) -> list[ServiceFacts]:
+        """The Services in scope that send `container` traffic (`gated`: only
+        those whose endpoints wait for readiness)."""
+        def compute():
+            return [service for service in self.services_selecting(pod)
+                    if not (gated and service.publish_not_ready)
+                    and any(container in pod.routed(port, gated)
+                            for port in service.ports if not pod.scrape_only(port))]
+        return self._remember(("routing", _shape(pod), container, gated), compute)
 
     def budgets_for(self, pod: PodFacts) -> list["BudgetFacts"]:
         """The PodDisruptionBudgets in the pod's scope that cover it, in path order."""
-        found = [b for b in self.budgets if b.selects(dict(pod.labels))
-                 and self.scopes.close(pod.place, b.place, "PodDisruptionBudget")]
-        return sorted(found, key=lambda b: (b.place.path, b.place.line))
+        def compute():
+            found = [b for b in self.budgets if b.selects(dict(pod.labels))
+                     and self.scopes.close(pod.place, b.place, "PodDisruptionBudget")]
+            return sorted(found, key=lambda b: (b.place.path, b.place.line))
+        return self._remember(("budgets", pod.labels, pod.place.path, pod.place.namespace), compute)
 
     def autoscalers_for(self, pod: PodFacts) -> list["AutoscalerFacts"]:
-        return [a for a in self.autoscalers if a.targets(pod.ref) and self._scales(pod, a)]
+        return [a for a in self.by_target.get(pod.ref, ()) if self._scales(pod, a)]
+
+    def target_unresolved(self, service: ServiceFacts, pods: list[PodFacts], target: str,
+                          protocol: str) -> bool:
+        """Do the pods a Service selects all lack its named targetPort? Not when
+        none is selected, or one is a patch fragment whose ports come from its base."""
+        def compute():
+            if not pods or not all(p.complete for p in pods):
+                return False
+            return not any(c.names(target, protocol)
+                           for p in pods for c in p.containers if c.role != "init")
+        return self._remember(("unresolved", service.selector, service.place.path,
+                               service.place.namespace, target, protocol), compute)
 
     def _scales(self, pod: PodFacts, scaler) -> bool:
         return self.scopes.close(pod.place, scaler.place, "HorizontalPodAutoscaler")
@@ -401,6 +447,20 @@ def _name_all(described: list[str]) -> str:
     return f"{described[0]}, {described[1]} and {len(described) - 2} more"
 
 
+def _name_all_of(objects: list) -> str:
+    """`_name_all` of the objects' descriptions, describing only the two it names."""
+    named = [o.describe() for o in objects[:2]] + [""] * max(0, len(objects) - 2)
+    return _name_all(named)
+
+
+def _shape(pod: PodFacts) -> tuple:
+    """What the routing of a pod's traffic depends on (not its name or line)."""
+    return (pod.labels, pod.place.path, pod.place.namespace, pod.containers)
+
+
+_MISSING = object()
+
+
 def _resolve(finding: Finding, summary: Summary) -> Finding | None:
     """The finding as it stands once the whole run is known, or None if its
     condition does not hold. Findings that rest on another object name it."""
@@ -413,36 +473,30 @@ def _resolve(finding: Finding, summary: Summary) -> Finding | None:
         pod = summary.pods.get(condition.key)
         if pod is None:
             return None
-        services = []
-        for service in index.services_selecting(pod):
-            if condition.readiness and service.publish_not_ready:
-                continue        # its endpoints do not wait for readiness
-            if any(condition.detail in pod.routed(port, condition.readiness)
-                   for port in service.ports if not pod.scrape_only(port)):
-                services.append(service.describe())
+        # with readiness: a Service publishing not-ready addresses does not wait for it
+        services = index.routing_services(pod, condition.detail, condition.readiness)
         if not services:
             return None
-        return _named(finding, _name_all(services))
+        return _named(finding, _name_all_of(services))
     if condition.kind == "unresolved-target":
         service = summary.service_keys.get(condition.key)
         if service is None:
             return None
-        pods = index.pods_selected(service)
-        if not pods or not all(p.complete for p in pods):
-            return None         # nothing to judge, or a patch fragment whose ports come from its base
         port = next((p for p in service.ports if p.index == int(condition.detail)), None)
-        if port is None or any(c.names(str(port.target), port.protocol)
-                               for p in pods for c in p.containers if c.role != "init"):
+        if port is None:
             return None
-        return _named(finding, _name_all([p.describe() for p in pods]))
+        pods = index.pods_selected(service)
+        if not index.target_unresolved(service, pods, str(port.target), port.protocol):
+            return None
+        return _named(finding, _name_all_of(pods))
     if condition.kind == "served":
         pod = summary.pods.get(condition.key)
         services = index.serving_services(pod) if pod is not None else []
-        return _named(finding, _name_all([s.describe() for s in services])) if services else None
+        return _named(finding, _name_all_of(services)) if services else None
     if condition.kind == "autoscaled":
         pod = summary.pods.get(condition.key)
         scalers = index.autoscalers_for(pod) if pod is not None else []
-        return _named(finding, _name_all([a.describe() for a in scalers])) if scalers else None
+        return _named(finding, _name_all_of(scalers)) if scalers else None
     if condition.kind == "budget":
         budget = summary.budgets.get(condition.key)
         if budget is None:
