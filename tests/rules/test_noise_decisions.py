@@ -143,6 +143,40 @@ def test_pl505_node_system_path_message_and_hint():
         "itself, on whichever node it lands"]
 
 
+def _pl301_hints(text: str) -> list[str]:
+    return [f.hint for f in lint_only("PL301", text) if f.code == "PL301"]
+
+
+def test_pl301_hint_fits_the_sleep_to_the_grace():
+    """S067: a 5 s sleep "well below" a 5 s grace is what PL302 then reports."""
+    text = (FIXTURES / "PL301" / "fail_grace_too_short_for_sleep.yaml").read_text()
+    assert _pl301_hints(text) == [
+        "add lifecycle.preStop: {sleep: {seconds: 5}} so endpoints are removed before shutdown, "
+        "and raise terminationGracePeriodSeconds from 5 to at least 10: the grace counts from the "
+        "start of the hook, and the app needs a few seconds after it"]
+    assert _pl301_hints(text.replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 8")) == [
+        "add lifecycle.preStop: {sleep: {seconds: 3}} so endpoints are removed before shutdown; "
+        "it leaves the app 5 s of the 8 s terminationGracePeriodSeconds"]
+    assert _pl301_hints(text.replace("      terminationGracePeriodSeconds: 5\n", "")) == [
+        "add lifecycle.preStop: {sleep: {seconds: 5}} so endpoints are removed before shutdown; "
+        "it leaves the app 25 s of the 30 s terminationGracePeriodSeconds"]
+
+
+def test_pl301_suggested_sleep_passes_pl302_and_pl303():
+    """The hint's own advice, applied, gives no shutdown finding."""
+    text = (FIXTURES / "PL301" / "fail_grace_too_short_for_sleep.yaml").read_text()
+    for grace, sleep in ((8, 3), (9, 4), (10, 5), (30, 5)):
+        fixed = text.replace("terminationGracePeriodSeconds: 5", f"terminationGracePeriodSeconds: {grace}")
+        fixed = fixed.replace("        ports:\n", f"        lifecycle: {{preStop: {{sleep: {{seconds: {sleep}}}}}}}\n"
+                              "        ports:\n", 1)
+        assert _pl301_hints(text.replace("terminationGracePeriodSeconds: 5",
+                                         f"terminationGracePeriodSeconds: {grace}"))[0].startswith(
+            f"add lifecycle.preStop: {{sleep: {{seconds: {sleep}}}}}")
+        codes = [f.code for code in ("PL301", "PL302", "PL303") for f in lint_only(code, fixed)
+                 if f.code in ("PL301", "PL302", "PL303")]
+        assert codes == []
+
+
 # --------------------------------------------------------------------------- the corpus cases
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
@@ -171,6 +205,10 @@ CASES = [
      "PL207", [(457, "info"), (478, "info")]),
     ("open-policy-agent__gatekeeper-library/library__general__requiredprobes__samples__must-have-probes__example_allowed.yaml",
      "PL207", [(13, "warning")]),
+    ("GoogleCloudPlatform__kubernetes-engine-samples/demos__vit-training-example__yamls__spec-filestore.yaml",
+     "PL301", []),            # S068: a single-replica StatefulSet's pod stops alone
+    ("bridgecrewio__checkov/tests__kubernetes__checks__example_ApiServerSecurePort__api-server-secure-port-FAILED.yaml",
+     "PL212", []),            # S062: kubeadm's static Pod runs on the host network
     ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL304",
      [(511, "info")]),        # advice since the after review: grace 0 is deliberate there
 ]
