@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from podlint.api import control_plane_static_pod, is_placeholder, placeholder_reason
+from podlint.purpose import live_object_reason
 from podlint.config import settings_from_mapping
 from podlint.loader import LoadedFile, parse_text
 from podlint.model import model_document
 from podlint.registry import all_rules
-from podlint.run import lint_paths
+from podlint.run import lint_paths, lint_text
 from tests.helpers import ROOT, lint_only
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -106,6 +107,40 @@ def test_control_plane_static_pod_needs_pod_kube_system_and_host_network_or_both
     mirror = STATIC_POD.replace("  labels: {component: kube-scheduler, tier: control-plane}\n",
                                 "  annotations: {kubernetes.io/config.source: file}\n")
     assert control_plane_static_pod(_pod(mirror)) == "static"
+
+
+@pytest.mark.parametrize("data,reason", [
+    ({"metadata": {"name": "x", "uid": "fd131d5c-8035"}}, "metadata.uid"),
+    ({"metadata": {"resourceVersion": "5140192"}}, "metadata.resourceVersion"),
+    ({"metadata": {"selfLink": "/apis/batch/v1/namespaces/a/jobs/fail"}}, "metadata.selfLink"),
+    ({"metadata": {"managedFields": [{"manager": "kubectl"}]}}, "metadata.managedFields"),
+    ({"metadata": {"name": "x"}, "status": {"replicas": 1}}, "status"),
+    # kubectl create --dry-run=client -o yaml, kubeadm: scaffolds people edit
+    ({"metadata": {"name": "x", "creationTimestamp": None}, "status": {}}, None),
+    ({"metadata": {"name": "x", "uid": "", "resourceVersion": None}}, None),
+    ({"kind": "Deployment", "metadata": "oops", "status": "Running"}, None),
+    ("not a mapping", None),
+])
+def test_live_object_reason(data, reason):
+    assert live_object_reason(data) == reason
+
+
+def test_dump_loses_advice_but_keeps_errors_and_warnings():
+    """S040: advice on a cluster dump is noise; what the API rejects is not."""
+    text = (FIXTURES / "PL202" / "pass_cluster_dump.yaml").read_text()
+    text = text.replace("        resources: {}\n", "        resources: {}\n        readinessProbe:\n"
+                        "          tcpSocket: {port: 80}\n          timeoutSeconds: 20\n", 1)
+    settings = settings_from_mapping({"select": ["PL"]}, all_rules())
+    assert sorted((f.code, f.severity) for f in lint_text(text, settings)) == [("PL204", "warning")]
+    old = text.replace("apiVersion: apps/v1", "apiVersion: extensions/v1beta1")
+    assert sorted((f.code, f.severity) for f in lint_text(old, settings)) == [
+        ("PL004", "error"), ("PL204", "warning")]
+    # The same object without what the API server wrote gets the advice.
+    edited = "\n".join(line for line in text.splitlines()
+                       if not line.lstrip().startswith(("uid:", "resourceVersion:", "selfLink:")))
+    edited = edited[:edited.index("status:")]
+    assert sorted((f.code, f.severity) for f in lint_text(edited, settings)) == [
+        ("PL202", "info"), ("PL204", "warning"), ("PL401", "info")]
 
 
 def test_pl207_numeric_severities_on_the_corpus_fixture():
