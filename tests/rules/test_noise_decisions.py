@@ -146,12 +146,19 @@ def test_dump_loses_advice_but_keeps_errors_and_warnings():
 def test_pl207_numeric_severities_on_the_corpus_fixture():
     text = (FIXTURES / "PL207" / "fail_undeclared_numbers.yaml").read_text()
     got = [(f.location.line, f.severity) for f in lint_only("PL207", text) if f.code == "PL207"]
-    assert got == [(27, "info"), (44, "info"), (61, "warning")]
+    assert got == [(17, "warning")]
     [warning] = [f for f in lint_only("PL207", text) if f.severity == "warning"]
     assert warning.message == (
         'livenessProbe of container "tomcat" targets port 80, which the container does not declare, '
         "while its readinessProbe checks the declared port 8080: the probes disagree about where "
         "the app listens, so one of them is likely a typo or a stale port")
+
+
+def test_pl207_lone_undeclared_numbers_give_nothing_at_any_severity():
+    """S053/S054: a probe on a number works whether or not it is listed; the info
+    finding is gone, not hidden by the severity (a config raising PL207 keeps none)."""
+    text = (FIXTURES / "PL207" / "pass_undeclared_numbers_served.yaml").read_text()
+    assert lint_only("PL207", text, {"rules": {"PL207": {"severity": "error"}}}) == []
 
 
 def test_pl207_named_port_stays_an_error_beside_a_bound_number():
@@ -236,8 +243,9 @@ CASES = [
      "PL101", []),
     ("GoogleCloudPlatform__kubernetes-engine-samples/ai-ml__gke-tpu-dynamic-slicing__slice-controller.yaml",
      "PL207", []),
-    ("kubernetes__ingress-nginx/deploy__static__provider__cloud__deploy.yaml",
-     "PL207", [(457, "info"), (478, "info")]),
+    ("kubernetes__ingress-nginx/deploy__static__provider__cloud__deploy.yaml", "PL207", []),
+    ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL207", []),     # S054
+    ("istio__istio/samples__security__spire__spire-quickstart.yaml", "PL207", []),            # S053
     ("open-policy-agent__gatekeeper-library/library__general__requiredprobes__samples__must-have-probes__example_allowed.yaml",
      "PL207", [(13, "warning")]),
     ("GoogleCloudPlatform__kubernetes-engine-samples/demos__vit-training-example__yamls__spec-filestore.yaml",
