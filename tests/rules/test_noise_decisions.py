@@ -219,6 +219,18 @@ def test_pl301_suggested_sleep_passes_pl302_and_pl303():
         assert codes == []
 
 
+def test_pl304_is_opt_in():
+    """S069/S070: every corpus grace 0 was deliberate; the rule runs only when named."""
+    text = (FIXTURES / "PL304" / "fail_deliberate_test_pod.yaml").read_text()
+    by_default = settings_from_mapping({}, all_rules())
+    assert [f for f in lint_text(text, by_default) if f.code == "PL304"] == []
+    prefix = settings_from_mapping({"select": ["PL3"]}, all_rules())
+    assert [f for f in lint_text(text, prefix) if f.code == "PL304"] == []
+    for name in ("PL304", "zero-grace-period"):
+        named = settings_from_mapping({"extend-select": [name]}, all_rules())
+        assert {f.code for f in lint_text(text, named)} >= {"PL304"}
+
+
 # --------------------------------------------------------------------------- the corpus cases
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
@@ -253,7 +265,7 @@ CASES = [
     ("bridgecrewio__checkov/tests__kubernetes__checks__example_ApiServerSecurePort__api-server-secure-port-FAILED.yaml",
      "PL212", []),            # S062: kubeadm's static Pod runs on the host network
     ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL304",
-     [(511, "info")]),        # advice since the after review: grace 0 is deliberate there
+     [(511, "info")]),        # opt-in since S070 (grace 0 deliberate there): selected here by code
 ]
 
 
