@@ -27,6 +27,11 @@ copy of that output, and copies trimmed for policy tests (checkov's examples)
 drop `hostNetwork`. On the real object loopback is right, and the hint's fix
 (remove `host`) would be wrong: nobody changes the probe.
 
+Regular init containers are PL103's: the API server rejects probes and
+lifecycle hooks on them, so the fix is to remove the probe, not its `host`
+(gatekeeper's `disallowed_init_probe` samples). Sidecars (init containers with
+`restartPolicy: Always`) are checked like main containers.
+
 ## Example
 ```yaml
 apiVersion: v1
@@ -91,7 +96,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     if control_plane_static_pod(pod):
         return          # kubeadm's output runs on the host network; trimmed copies drop it
-    for container in pod.all_containers:
+    for container in pod.sidecars + pod.containers:     # regular init containers: PL103
         checks = [(p.field_name, p.handler) for p in container.probes]
         checks += [(h.kind, h.handler) for h in container.hooks]
         for field, handler in checks:
