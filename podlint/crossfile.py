@@ -465,6 +465,8 @@ def _resolve(finding: Finding, summary: Summary) -> Finding | None:
     """The finding as it stands once the whole run is known, or None if its
     condition does not hold. Findings that rest on another object name it."""
     condition = finding.condition
+    if condition.also is not None and _resolve(replace(finding, condition=condition.also), summary) is None:
+        return None
     index = summary.index
     if condition.kind == "undefined":
         place = Place(condition.path, condition.namespace)

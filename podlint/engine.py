@@ -3,7 +3,10 @@
 Pure apart from the rules it calls: takes a LoadedFile and Settings, returns a
 FileResult (findings, counts, cross-file summary). Runs in the parent process
 or in a `--jobs` worker alike. A rule that raises becomes a PL000 finding and
-the other rules still run.
+the other rules still run. On an object dumped from a cluster
+(purpose.live_object_reason: uid, resourceVersion, status, ...) the rules'
+advice, the findings they emit as info, is dropped before severity overrides:
+nobody edits a dump (design.md 7); errors and warnings stay.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from podlint.finding import Finding, Location
 from podlint.fingerprint import stamp
 from podlint.loader import LoadedFile
 from podlint.model import model_document
+from podlint.purpose import live_object_reason
 from podlint.workloads import object_identity
 
 
@@ -62,6 +66,8 @@ def lint_loaded(loaded: LoadedFile, settings: Settings, plan: RulePlan) -> FileR
             result.summary.add_pod(document, pod)
             pod_ctx = Context(settings, document, workload, pod)
             _run(pod_rules, pod_ctx, found)
+        if live_object_reason(document.data):
+            found = [f for f in found if f.severity != "info"]     # advice on a dump: noise
         result.findings.extend(plan.annotate(found, document, workload))
     result.findings = stamp(apply_suppressions(result.findings, loaded, settings, plan),
                             loaded.documents)

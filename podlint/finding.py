@@ -55,6 +55,10 @@ class Condition:
     kind "budget": the PodDisruptionBudget `key` allows no eviction of the pods
       it covers in scope, at full scale (`detail` "full") or only with their
       autoscalers at the minimum ("minimum").
+
+    `also`: a second condition that must hold as well (PL301: routed, and for a
+    single-replica StatefulSet also autoscaled). Only whether it holds counts;
+    RELATED names the objects of the first.
     """
     kind: str
     namespace: str | None = None
@@ -64,6 +68,7 @@ class Condition:
     key: tuple = ()                 # (path, document index, item) of the pod or Service
     detail: str = ""
     readiness: bool = False
+    also: "Condition | None" = None
 
 
 @dataclass(frozen=True, order=True)

@@ -13,6 +13,10 @@ podlint.api, so every rule draws the line in the same place.
 - `control_plane_static_pod(pod)`: a control-plane component run as a static
   Pod on the node (kubeadm's etcd, kube-apiserver, ...), which reads the node's
   certificates and state through hostPath by design.
+- `live_object_reason(data)`: the object was read back from a cluster (`kubectl
+  get -o yaml`, a controller's test data): it carries what only the API server
+  writes. Nobody edits such a dump, so advice on it is noise; the engine drops a
+  rule's info findings there (errors and warnings stay).
 """
 from __future__ import annotations
 
@@ -159,4 +163,31 @@ def control_plane_static_pod(pod) -> str | None:
         return named
     if pod.annotations.get("kubernetes.io/config.source") == "file":
         return named or "static"
+    return None
+
+
+# Written by the API server only: an object carrying one was read back from a cluster.
+_SERVER_METADATA = ("uid", "resourceVersion", "selfLink", "managedFields")
+
+
+def live_object_reason(data: Any) -> str | None:
+    """What shows that `data` is a live object dumped from a cluster, or None.
+
+    The API server alone assigns `metadata.uid`, `resourceVersion`, `selfLink`
+    and `managedFields`, and a non-empty `status` comes from the controllers
+    (status is a subresource: `kubectl apply` never writes it). Empty or null
+    ones do not count: `kubectl create --dry-run=client -o yaml` and kubeadm write
+    `creationTimestamp: null` and `status: {}` into manifests people go on to
+    edit.
+    """
+    if not isinstance(data, dict):
+        return None
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict):
+        for key in _SERVER_METADATA:
+            if metadata.get(key) not in (None, "", [], {}):
+                return f"metadata.{key}"
+    status = data.get("status")
+    if isinstance(status, dict) and status:
+        return "status"
     return None

@@ -19,6 +19,16 @@ client and debug pods you `kubectl exec` into, and fixtures; demanding a probe
 of them is noise (design.md 7). A script that does any work between its sleeps
 (`while true; do date >> /mnt/out; sleep 1; done`) is still flagged.
 
+Objects dumped from a cluster are not flagged either, by this rule or any
+other that gives advice (an `info` finding): a manifest carrying what only the
+API server writes (`metadata.uid`, `resourceVersion`, `selfLink`,
+`managedFields`, or a non-empty `status`) was read back with `kubectl get -o
+yaml` or kept as a controller's test data, and nobody edits it (issue 10's
+review: gitops-engine's `nginx.yaml`). The engine drops advice on such an
+object; errors and warnings stay. `status: {}` and `creationTimestamp: null`,
+which `kubectl create --dry-run=client -o yaml` writes into scaffolds people
+go on to edit, do not count.
+
 ## Why is this bad?
 The kubelet restarts a container when its process exits. A process that hangs
 (a deadlock, an exhausted thread pool, a stuck event loop) keeps running, stays

@@ -18,6 +18,20 @@ pod shares the node's network and loopback is right, so such pods are not
 flagged. (An exec probe runs inside the container, where localhost is the pod:
 it is not affected.)
 
+Control-plane static Pods are not flagged either, even when `hostNetwork` is
+missing (the house-wide `control_plane_static_pod` decides, as for PL204 and
+PL505). kubeadm writes kube-apiserver, etcd, kube-controller-manager and
+kube-scheduler with `hostNetwork: true` and probes on `host: 127.0.0.1`; a
+`kube-system` Pod labelled `tier: control-plane` with such a component is a
+copy of that output, and copies trimmed for policy tests (checkov's examples)
+drop `hostNetwork`. On the real object loopback is right, and the hint's fix
+(remove `host`) would be wrong: nobody changes the probe.
+
+Regular init containers are PL103's: the API server rejects probes and
+lifecycle hooks on them, so the fix is to remove the probe, not its `host`
+(gatekeeper's `disallowed_init_probe` samples). Sidecars (init containers with
+`restartPolicy: Always`) are checked like main containers.
+
 ## Example
 ```yaml
 apiVersion: v1
@@ -50,13 +64,15 @@ spec:
 - Kubernetes API: HTTPGetAction.host ("Host name to connect to, defaults to the pod IP"),
   TCPSocketAction.host ("Optional: Host name to connect to, defaults to the pod IP")
 - Kubernetes source: pkg/kubelet/prober/prober.go, runProbe (host defaults to status.PodIP)
+- Kubernetes source: cmd/kubeadm/app/util/staticpod/utils.go, LivenessProbe (host 127.0.0.1
+  for the control-plane components, which run with hostNetwork)
 - Kubernetes docs: Configure Liveness, Readiness and Startup Probes, "HTTP probes" (host:
   "you probably want to set Host in httpHeaders instead")
 """
 import ipaddress
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding
+from podlint.api import Context, Finding, control_plane_static_pod
 
 CODE = "PL212"
 NAME = "probe-host-loopback"
@@ -78,7 +94,9 @@ def check(ctx: Context) -> Iterator[Finding]:
     pod = ctx.pod
     if isinstance(pod.raw, dict) and pod.raw.get("hostNetwork") is True:
         return
-    for container in pod.all_containers:
+    if control_plane_static_pod(pod):
+        return          # kubeadm's output runs on the host network; trimmed copies drop it
+    for container in pod.sidecars + pod.containers:     # regular init containers: PL103
         checks = [(p.field_name, p.handler) for p in container.probes]
         checks += [(h.kind, h.handler) for h in container.hooks]
         for field, handler in checks:

@@ -19,9 +19,17 @@ without `command` (the image's ENTRYPOINT is unknown), and placeholders whose
 script only waits (`while true; do sleep 3600; done`: nothing to drain; the
 house-wide `is_placeholder` decides).
 
-A loop that sleeps between short runs (`while true; do curl ...; sleep 30;
-done`) has nothing to drain: there the finding is info and says only that
-every stop waits the whole grace period.
+Decision: a loop that only runs short commands and sleeps between them
+(`while true; do date >> /mnt/out; sleep 1; done`, `while true; do curl ...;
+sleep 30; done`) is not flagged either. It has nothing to drain: the only cost
+of the dropped signal is that deleting the pod waits the whole grace period
+(30 s by default) before the SIGKILL. Such loops are demo writers and load
+generators, and a reviewer does not change them for a slower delete: the
+review of issue 10 judged 11 of 12 such findings (then info) noise, and a
+second review all three it drew (the nfs-busybox and Azure disk examples of
+kubernetes/examples). A loop that (re)starts a program of its own (`while
+true; do ./server; sleep 5; done`) is still flagged: that program never gets
+the stop signal.
 
 ## Why is this bad?
 The kernel drops every signal sent to PID 1 of a PID namespace unless the
@@ -94,20 +102,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if container.is_patch_fragment:
             continue
         found = pid1_shell(container, pod)
-        if found is None or is_placeholder(container):
-            continue
+        if found is None or found.periodic or is_placeholder(container):
+            continue        # periodic: short commands and sleeps, only a delete waits (see above)
         seq = container.raw.get(found.key)
         where = item_position(seq, found.index, ctx.path, container.where(found.key))
-        if found.periodic:
-            yield ctx.finding(
-                where,
-                f'container "{container.name}": {found.shell} stays PID 1 ({found.reason}) and has no '
-                f"SIGTERM handler, so every stop waits the whole {grace} s grace period and ends in "
-                "SIGKILL",
-                container=container.name, severity="info",
-                hint="add `trap 'exit 0' TERM` at the top of the script (the shell then exits at the "
-                     "stop signal, between runs)")
-            continue
         yield ctx.finding(
             where,
             f'container "{container.name}": {found.shell} stays PID 1 ({found.reason}) and has no '

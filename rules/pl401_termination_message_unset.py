@@ -19,6 +19,16 @@ the real work, are still flagged. Control-plane static Pods (kubeadm's etcd,
 kube-apiserver, ... in `kube-system`; see PL505) are kubeadm's generated output,
 not a manifest anyone edits, and are skipped as well.
 
+Objects dumped from a cluster are not flagged either, by this rule or any
+other that gives advice (an `info` finding): a manifest carrying what only the
+API server writes (`metadata.uid`, `resourceVersion`, `selfLink`,
+`managedFields`, or a non-empty `status`) was read back with `kubectl get -o
+yaml` or kept as a controller's test data, and nobody edits it (issue 10's
+review: gitops-engine's `nginx.yaml`). The engine drops advice on such an
+object; errors and warnings stay. `status: {}` and `creationTimestamp: null`,
+which `kubectl create --dry-run=client -o yaml` writes into scaffolds people
+go on to edit, do not count.
+
 ## Why is this bad?
 With the default policy `File`, the kubelet reports the contents of
 `/dev/termination-log` as the container's last termination message, and almost

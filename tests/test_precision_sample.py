@@ -181,8 +181,8 @@ spec:
 status:
   replicas: 1
 """, encoding="utf-8")
-    # podlint no longer reports PL505 on static Pods, PL202 on `sleep infinity` or PL204 on an
-    # equal timeout (issue 10);
+    # podlint no longer reports PL505 on static Pods, PL202 on `sleep infinity`, PL204 on an
+    # equal timeout or advice (PL401) on a cluster dump (issue 10);
     # the findings an older podlint gave are added to a real run's output, so the test
     # checks the pattern sorter, not today's rules.
     saved = tmp_path / "findings.json"
@@ -198,6 +198,10 @@ status:
         dict(old, code="PL202", name="missing-liveness-probe", severity="info", line=7,
              path=str(corpus / "repo-a" / "manifests__tools.yaml"), workload="Pod/tools",
              container="tools"),
+        # PL401 on a cluster dump (advice on dumps is dropped since the 20261204 review)
+        dict(old, code="PL401", name="termination-message-unset", severity="info", line=14,
+             path=str(corpus / "repo-a" / "testdata__dump.yaml"), workload="Deployment/dump",
+             container="db"),
         # and PL204 on a timeout equal to the period (only a longer one since the after review)
         dict(old, code="PL204", name="probe-timeout-exceeds-period", severity="warning", line=19,
              path=str(corpus / "repo-a" / "testdata__dump.yaml"), workload="Deployment/dump",

@@ -32,8 +32,8 @@ def test_a_matching_service_in_the_same_folder_relates_and_is_named(tmp_path):
     shutil.copy(SCOPE / "kube-score" / "statefulset-host-antiaffinity-1-replica.yaml", tmp_path)
     shutil.copy(SCOPE / "other-app" / "service.yaml", tmp_path)
     findings = lint([tmp_path], "PL201", "PL301")
-    assert [(f.code, f.location.line, f.container) for f in findings] == [
-        ("PL201", 17, "foobar"), ("PL301", 17, "foobar")]
+    # (no PL301: the StatefulSet's single pod stops alone, with no other endpoint to hand over to)
+    assert [(f.code, f.location.line, f.container) for f in findings] == [("PL201", 17, "foobar")]
     assert f'receives traffic from Service "foo" ({tmp_path / "service.yaml"}:17)' in findings[0].message
 
 

@@ -119,15 +119,12 @@ def test_periodic_loops(script, periodic):
     assert found is not None and found.periodic is periodic
 
 
-def test_pl307_severity_by_what_the_loop_runs():
+def test_pl307_reports_by_what_the_loop_runs():
     from tests.helpers import lint_only
 
     fixtures = Path(__file__).parent / "fixtures/rules/PL307"
-    periodic = lint_only("PL307", (fixtures / "fail_periodic_loop.yaml").read_text())
-    assert [(f.severity, f.message) for f in periodic] == [
-        ("info", 'container "load-generator": sh stays PID 1 (the script ends in a loop, which no shell '
-                 "execs) and has no SIGTERM handler, so every stop waits the whole 30 s grace period "
-                 "and ends in SIGKILL")]
+    periodic = lint_only("PL307", (fixtures / "pass_periodic_loop.yaml").read_text())
+    assert periodic == []           # only a delete waits: noise in issue 10's reviews
     reports = lint_only("PL307", (fixtures / "fail_reports.yaml").read_text())
     assert {f.container: f.severity for f in reports} == {
         "graylog": "warning", "workers": "warning", "api": "warning", "restarter": "warning",

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from podlint.api import control_plane_static_pod, is_placeholder, placeholder_reason
+from podlint.purpose import live_object_reason
 from podlint.config import settings_from_mapping
 from podlint.loader import LoadedFile, parse_text
 from podlint.model import model_document
 from podlint.registry import all_rules
-from podlint.run import lint_paths
+from podlint.run import lint_paths, lint_text
 from tests.helpers import ROOT, lint_only
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -108,15 +109,56 @@ def test_control_plane_static_pod_needs_pod_kube_system_and_host_network_or_both
     assert control_plane_static_pod(_pod(mirror)) == "static"
 
 
+@pytest.mark.parametrize("data,reason", [
+    ({"metadata": {"name": "x", "uid": "fd131d5c-8035"}}, "metadata.uid"),
+    ({"metadata": {"resourceVersion": "5140192"}}, "metadata.resourceVersion"),
+    ({"metadata": {"selfLink": "/apis/batch/v1/namespaces/a/jobs/fail"}}, "metadata.selfLink"),
+    ({"metadata": {"managedFields": [{"manager": "kubectl"}]}}, "metadata.managedFields"),
+    ({"metadata": {"name": "x"}, "status": {"replicas": 1}}, "status"),
+    # kubectl create --dry-run=client -o yaml, kubeadm: scaffolds people edit
+    ({"metadata": {"name": "x", "creationTimestamp": None}, "status": {}}, None),
+    ({"metadata": {"name": "x", "uid": "", "resourceVersion": None}}, None),
+    ({"kind": "Deployment", "metadata": "oops", "status": "Running"}, None),
+    ("not a mapping", None),
+])
+def test_live_object_reason(data, reason):
+    assert live_object_reason(data) == reason
+
+
+def test_dump_loses_advice_but_keeps_errors_and_warnings():
+    """S040: advice on a cluster dump is noise; what the API rejects is not."""
+    text = (FIXTURES / "PL202" / "pass_cluster_dump.yaml").read_text()
+    text = text.replace("        resources: {}\n", "        resources: {}\n        readinessProbe:\n"
+                        "          tcpSocket: {port: 80}\n          timeoutSeconds: 20\n", 1)
+    settings = settings_from_mapping({"select": ["PL"]}, all_rules())
+    assert sorted((f.code, f.severity) for f in lint_text(text, settings)) == [("PL204", "warning")]
+    old = text.replace("apiVersion: apps/v1", "apiVersion: extensions/v1beta1")
+    assert sorted((f.code, f.severity) for f in lint_text(old, settings)) == [
+        ("PL004", "error"), ("PL204", "warning")]
+    # The same object without what the API server wrote gets the advice.
+    edited = "\n".join(line for line in text.splitlines()
+                       if not line.lstrip().startswith(("uid:", "resourceVersion:", "selfLink:")))
+    edited = edited[:edited.index("status:")]
+    assert sorted((f.code, f.severity) for f in lint_text(edited, settings)) == [
+        ("PL202", "info"), ("PL204", "warning"), ("PL401", "info")]
+
+
 def test_pl207_numeric_severities_on_the_corpus_fixture():
     text = (FIXTURES / "PL207" / "fail_undeclared_numbers.yaml").read_text()
     got = [(f.location.line, f.severity) for f in lint_only("PL207", text) if f.code == "PL207"]
-    assert got == [(27, "info"), (44, "info"), (61, "warning")]
+    assert got == [(17, "warning")]
     [warning] = [f for f in lint_only("PL207", text) if f.severity == "warning"]
     assert warning.message == (
         'livenessProbe of container "tomcat" targets port 80, which the container does not declare, '
         "while its readinessProbe checks the declared port 8080: the probes disagree about where "
         "the app listens, so one of them is likely a typo or a stale port")
+
+
+def test_pl207_lone_undeclared_numbers_give_nothing_at_any_severity():
+    """S053/S054: a probe on a number works whether or not it is listed; the info
+    finding is gone, not hidden by the severity (a config raising PL207 keeps none)."""
+    text = (FIXTURES / "PL207" / "pass_undeclared_numbers_served.yaml").read_text()
+    assert lint_only("PL207", text, {"rules": {"PL207": {"severity": "error"}}}) == []
 
 
 def test_pl207_named_port_stays_an_error_beside_a_bound_number():
@@ -143,6 +185,52 @@ def test_pl505_node_system_path_message_and_hint():
         "itself, on whichever node it lands"]
 
 
+def _pl301_hints(text: str) -> list[str]:
+    return [f.hint for f in lint_only("PL301", text) if f.code == "PL301"]
+
+
+def test_pl301_hint_fits_the_sleep_to_the_grace():
+    """S067: a 5 s sleep "well below" a 5 s grace is what PL302 then reports."""
+    text = (FIXTURES / "PL301" / "fail_grace_too_short_for_sleep.yaml").read_text()
+    assert _pl301_hints(text) == [
+        "add lifecycle.preStop: {sleep: {seconds: 5}} so endpoints are removed before shutdown, "
+        "and raise terminationGracePeriodSeconds from 5 to at least 10: the grace counts from the "
+        "start of the hook, and the app needs a few seconds after it"]
+    assert _pl301_hints(text.replace("terminationGracePeriodSeconds: 5", "terminationGracePeriodSeconds: 8")) == [
+        "add lifecycle.preStop: {sleep: {seconds: 3}} so endpoints are removed before shutdown; "
+        "it leaves the app 5 s of the 8 s terminationGracePeriodSeconds"]
+    assert _pl301_hints(text.replace("      terminationGracePeriodSeconds: 5\n", "")) == [
+        "add lifecycle.preStop: {sleep: {seconds: 5}} so endpoints are removed before shutdown; "
+        "it leaves the app 25 s of the 30 s terminationGracePeriodSeconds"]
+
+
+def test_pl301_suggested_sleep_passes_pl302_and_pl303():
+    """The hint's own advice, applied, gives no shutdown finding."""
+    text = (FIXTURES / "PL301" / "fail_grace_too_short_for_sleep.yaml").read_text()
+    for grace, sleep in ((8, 3), (9, 4), (10, 5), (30, 5)):
+        fixed = text.replace("terminationGracePeriodSeconds: 5", f"terminationGracePeriodSeconds: {grace}")
+        fixed = fixed.replace("        ports:\n", f"        lifecycle: {{preStop: {{sleep: {{seconds: {sleep}}}}}}}\n"
+                              "        ports:\n", 1)
+        assert _pl301_hints(text.replace("terminationGracePeriodSeconds: 5",
+                                         f"terminationGracePeriodSeconds: {grace}"))[0].startswith(
+            f"add lifecycle.preStop: {{sleep: {{seconds: {sleep}}}}}")
+        codes = [f.code for code in ("PL301", "PL302", "PL303") for f in lint_only(code, fixed)
+                 if f.code in ("PL301", "PL302", "PL303")]
+        assert codes == []
+
+
+def test_pl304_is_opt_in():
+    """S069/S070: every corpus grace 0 was deliberate; the rule runs only when named."""
+    text = (FIXTURES / "PL304" / "fail_deliberate_test_pod.yaml").read_text()
+    by_default = settings_from_mapping({}, all_rules())
+    assert [f for f in lint_text(text, by_default) if f.code == "PL304"] == []
+    prefix = settings_from_mapping({"select": ["PL3"]}, all_rules())
+    assert [f for f in lint_text(text, prefix) if f.code == "PL304"] == []
+    for name in ("PL304", "zero-grace-period"):
+        named = settings_from_mapping({"extend-select": [name]}, all_rules())
+        assert {f.code for f in lint_text(text, named)} >= {"PL304"}
+
+
 # --------------------------------------------------------------------------- the corpus cases
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(),
@@ -167,12 +255,17 @@ CASES = [
      "PL101", []),
     ("GoogleCloudPlatform__kubernetes-engine-samples/ai-ml__gke-tpu-dynamic-slicing__slice-controller.yaml",
      "PL207", []),
-    ("kubernetes__ingress-nginx/deploy__static__provider__cloud__deploy.yaml",
-     "PL207", [(457, "info"), (478, "info")]),
+    ("kubernetes__ingress-nginx/deploy__static__provider__cloud__deploy.yaml", "PL207", []),
+    ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL207", []),     # S054
+    ("istio__istio/samples__security__spire__spire-quickstart.yaml", "PL207", []),            # S053
     ("open-policy-agent__gatekeeper-library/library__general__requiredprobes__samples__must-have-probes__example_allowed.yaml",
      "PL207", [(13, "warning")]),
+    ("GoogleCloudPlatform__kubernetes-engine-samples/demos__vit-training-example__yamls__spec-filestore.yaml",
+     "PL301", []),            # S068: a single-replica StatefulSet's pod stops alone
+    ("bridgecrewio__checkov/tests__kubernetes__checks__example_ApiServerSecurePort__api-server-secure-port-FAILED.yaml",
+     "PL212", []),            # S062: kubeadm's static Pod runs on the host network
     ("kubernetes__ingress-nginx/deploy__static__provider__kind__deploy.yaml", "PL304",
-     [(511, "info")]),        # advice since the after review: grace 0 is deliberate there
+     [(511, "info")]),        # opt-in since S070 (grace 0 deliberate there): selected here by code
 ]
 
 

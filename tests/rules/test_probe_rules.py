@@ -118,9 +118,12 @@ spec:
 """
 
 
-def test_pl207_named_is_error_numeric_is_info_at_the_port_value():
+def test_pl207_named_is_error_at_the_port_value_a_lone_number_gives_nothing():
     got = [(f.location.line, f.location.column, f.severity) for f in findings("PL207", PORTS)]
-    assert got == [(9, 49, "error"), (10, 48, "info")]
+    assert got == [(9, 49, "error")]
+    contradicted = PORTS.replace("port: htp}}", "port: http}}")
+    got = [(f.location.line, f.location.column, f.severity) for f in findings("PL207", contradicted)]
+    assert got == [(10, 48, "warning")]
 
 
 def test_pl207_severity_override_applies_to_both_kinds():
@@ -453,5 +456,9 @@ def test_the_base_manifest_of_the_robustness_test_triggers_many_rules():
 
 
 def test_pl207_numeric_ports_option_keeps_only_the_errors():
-    got = [f.severity for f in findings("PL207", PORTS, {"rules": {"PL207": {"numeric-ports": False}}})]
+    contradicted = PORTS.replace("port: htp}}", "port: http}}")
+    assert [f.severity for f in findings("PL207", contradicted)] == ["warning"]
+    got = [f.severity for f in findings("PL207", contradicted + PORTS[PORTS.index("    - name: app"):]
+                                        .replace("name: app", "name: app2"),
+                                        {"rules": {"PL207": {"numeric-ports": False}}})]
     assert got == ["error"]
