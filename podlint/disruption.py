@@ -12,6 +12,7 @@ disruption.go).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,10 +81,39 @@ def _int_or_percent(value: Any) -> int | str | None:
     return value if isinstance(value, (int, str)) else None
 
 
+_PERCENT = re.compile(r"[0-9]+%\Z")
+
+
+def budget_rejections(spec: Any) -> list[tuple[str | None, str]]:
+    """Why the API server refuses a PodDisruptionBudget's numbers, as (the key at
+    fault, or None for the spec, message) pairs (policy validation
+    ValidatePodDisruptionBudgetSpec): both minAvailable and maxUnavailable set,
+    a negative count, a string that is not `N%`, or more than 100 %. Such a
+    budget is never created, so it neither protects nor blocks anything."""
+    if not isinstance(spec, dict):
+        return []
+    out: list[tuple[str | None, str]] = []
+    if spec.get("minAvailable") is not None and spec.get("maxUnavailable") is not None:
+        out.append((None, "minAvailable and maxUnavailable cannot be both set"))
+    for key in ("minAvailable", "maxUnavailable"):
+        value = spec.get(key)
+        if value is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            if value < 0:
+                out.append((key, f"{key}: {value} is negative"))
+        elif isinstance(value, str):
+            if not _PERCENT.match(value):
+                out.append((key, f"{key}: {value!r} is neither an integer nor a percentage like '50%'"))
+            elif int(value[:-1]) > 100:
+                out.append((key, f"{key}: {value} is more than 100%"))
+    return out
+
+
 def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -> BudgetFacts | None:
     spec = data.get("spec")
-    if not isinstance(spec, dict):
-        return None
+    if not isinstance(spec, dict) or budget_rejections(spec):
+        return None             # refused by the API server: no budget exists (PL013)
     selector = spec.get("selector")
     requirements = selector_requirements(selector if selector is not None else {}, False) \
         if isinstance(selector, (dict, type(None))) else None

@@ -57,14 +57,15 @@ def budget_rule(ctx):
     """(key, value, location) of a PodDisruptionBudget's maxUnavailable or
     minAvailable (maxUnavailable first, as the disruption controller reads it),
     or None when it has neither; PL603 and PL604 point at that value."""
+    from podlint.disruption import budget_rejections
     from podlint.finding import Location
 
     data = ctx.data
     if not isinstance(data, dict) or data.get("kind") != "PodDisruptionBudget":
         return None
     spec = data.get("spec")
-    if not isinstance(spec, dict):
-        return None
+    if not isinstance(spec, dict) or budget_rejections(spec):
+        return None             # the API server refuses it: PL013's, and it blocks nothing
     for key in ("maxUnavailable", "minAvailable"):
         if spec.get(key) is not None:
             try:
