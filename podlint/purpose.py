@@ -39,6 +39,12 @@ _FOREVER_LOOP = re.compile(r"^(while\s+(true|:|\[\s*(1|true)\s*\])|until\s+false
 # Statements that neither work nor wait, allowed around the waiting one. `echo`
 # is not among them: `echo $(date) >> /mnt/out` is work.
 _HARMLESS = frozenset({"trap", "true", ":", "done", "wait", "set"})
+# The hello-world demo (`date; echo Hello from the Kubernetes cluster`, the
+# CronJob of the Kubernetes docs): it prints and exits, and nothing it does can
+# fail in a way a probe or a termination message would explain (review seed
+# 20261205, S081). Written to a file (`echo 262144 > /proc/sys/vm/max_map_count`)
+# it is work that can fail.
+_PRINTS = frozenset({"echo", "date", "printf", "hostname"})
 
 CONTROL_PLANE_COMPONENTS = frozenset({
     "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler",
@@ -68,10 +74,11 @@ def _idle_words(words: list[str]) -> str | None:
 
 def _idle_script(script: str) -> str | None:
     """A shell script that only waits: `sleep infinity`, `exec tail -f /dev/null`,
-    `trap : TERM; sleep infinity & wait`, `while true; do sleep 3600; done`."""
+    `trap : TERM; sleep infinity & wait`, `while true; do sleep 3600; done`; or
+    only prints: `date; echo Hello`."""
     if len(script) > 2_000:
         return None
-    waiting = None
+    waiting = printing = None
     for part in re.split(r"\|\||&&|[;&|\n]", script):      # a pipe's halves count alone
         text = part.strip()
         if not text or text.startswith("#"):
@@ -89,9 +96,11 @@ def _idle_script(script: str) -> str | None:
         idle = _idle_words(words)
         if idle is not None:
             waiting = waiting or idle
+        elif os.path.basename(words[0]) in _PRINTS and ">" not in text:   # a write is work
+            printing = printing or "only prints a message"
         elif words[0] not in _HARMLESS:
             return None         # the script does some work: not a placeholder
-    return waiting
+    return waiting or printing
 
 
 def placeholder_reason(container) -> str | None:

@@ -13,7 +13,9 @@ own, and is skipped.
 Placeholder containers are skipped too: a process that does nothing but wait (a
 pause image, `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script
 made only of those, a bare shell waiting on stdin, the empty `scratch` image)
-has no failure to explain; the client and debug pods built around them are noise
+has no failure to explain, and neither has a script that only prints (the
+docs' hello-world CronJob, `date; echo Hello from the Kubernetes cluster`; an
+`echo` into a file is a write that can fail and is still flagged); the client and debug pods built around them are noise
 to flag (design.md 7). The init containers beside such a placeholder, which do
 the real work, are still flagged. Control-plane static Pods (kubeadm's etcd,
 kube-apiserver, ... in `kube-system`; see PL505) are kubeadm's generated output,
