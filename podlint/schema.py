@@ -699,6 +699,15 @@ def _safe_message(error: Any) -> str:
     return message
 
 
+# `${REPLICAS:-1}`, `${PORT}`, `$TAG`: a value an envsubst-style template fills in
+# before `kubectl apply` (review seed 20261206, S008: eleven "expected integer"
+# errors on one such template were noise). Only a value that is nothing but the
+# placeholder is spared, and only the checks of its type or value.
+_ENV_PLACEHOLDER = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)\Z")
+_VALUE_CHECKS = frozenset({"type", "enum", "const", "oneOf", "anyOf", "minimum", "maximum",
+                           "format", "pattern"})
+
+
 def _convert(error: Any, root: Any) -> list[SchemaViolation]:
     node, found, path, pos = _locate(root, error.absolute_path)
     validator = error.validator
@@ -707,6 +716,9 @@ def _convert(error: Any, root: Any) -> list[SchemaViolation]:
 
     def at(p: tuple[int, int], json_path: str, message: str) -> SchemaViolation:
         return SchemaViolation(json_path, _clean(message), p[0] + 1, p[1] + 1)
+
+    if validator in _VALUE_CHECKS and isinstance(instance, str) and _ENV_PLACEHOLDER.match(instance):
+        return []           # substituted before apply (envsubst): its type is the substitute's
 
     if validator == "additionalProperties" and value is False and isinstance(instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}

@@ -17,6 +17,11 @@ themselves are not unknown fields. A named Pod, and a controller with both
 `spec.selector` and a pod template, are whole objects: a patch names its
 target but repeats neither (PL012 then reports an image-less container).
 
+A value that is nothing but an environment placeholder (`replicas:
+"${REPLICAS:-1}"`, `containerPort: $PORT`) is not type-checked: an
+envsubst-style template fills it in before `kubectl apply`, so the type that
+counts is the substitute's (`"${PORT}0"` is still checked).
+
 Likewise a workload with neither `spec.selector` nor pod template labels is a
 Kustomize base whose `commonLabels` add both when it is built: its missing
 selector is not reported.
