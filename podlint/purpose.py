@@ -34,6 +34,18 @@ _PAUSE_IMAGE = re.compile(r"(^|/)pause(-[a-z0-9]+)?([:@]|$)")
 # Docker's reserved empty image: no files, no entrypoint; no registry serves it.
 _SCRATCH_IMAGES = frozenset({"scratch", "scratch:latest", "docker.io/library/scratch",
                              "docker.io/library/scratch:latest"})
+# Images whose default command is a shell (review seed 20261206, S077: checkov's
+# busybox with `stdin: true` and no command is a `kubectl run -it` toolbox).
+_SHELL_IMAGES = frozenset({"busybox", "alpine", "ubuntu", "debian", "bash", "centos", "fedora",
+                           "rockylinux", "almalinux", "amazonlinux"})
+
+
+def _image_name(image: str) -> str:
+    """`docker.io/library/busybox:1.36@sha256:...` -> `busybox`."""
+    name = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    return name.split(":", 1)[0]
+
+
 # Loop heads that always continue: `while true`, `while :`, `while [ 1 ]`, `until false`.
 _FOREVER_LOOP = re.compile(r"^(while\s+(true|:|\[\s*(1|true)\s*\])|until\s+false)$")
 # Statements that neither work nor wait, allowed around the waiting one. `echo`
@@ -118,8 +130,13 @@ def placeholder_reason(container) -> str | None:
     if image in _SCRATCH_IMAGES:
         return "scratch image"              # nothing to run, nothing to pull
     words = _words(container)
+    raw = container.raw if isinstance(container.raw, dict) else {}
     if not words:
-        return "pause image" if image and _PAUSE_IMAGE.search(image) else None
+        if image and _PAUSE_IMAGE.search(image):
+            return "pause image"
+        if raw.get("stdin") is True and _image_name(image) in _SHELL_IMAGES:
+            return "interactive shell"      # busybox with stdin: its default `sh` waits on it
+        return None
     if os.path.basename(words[0]) == "env":
         words = words[1:]
         while words and "=" in words[0]:
@@ -135,7 +152,6 @@ def placeholder_reason(container) -> str | None:
             if position + 1 < len(flags):
                 return _idle_script(flags[position + 1])
             return None
-    raw = container.raw if isinstance(container.raw, dict) else {}
     if not flags and raw.get("stdin") is True:
         return "interactive shell"          # `kubectl run -it`-style toolbox
     return None

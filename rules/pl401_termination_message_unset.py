@@ -12,7 +12,8 @@ own, and is skipped.
 
 Placeholder containers are skipped too: a process that does nothing but wait (a
 pause image, `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script
-made only of those, a bare shell waiting on stdin, the empty `scratch` image)
+made only of those, a bare shell waiting on stdin (also busybox or alpine run
+with `stdin: true` and no command: their default `sh`), the empty `scratch` image)
 has no failure to explain, and neither has a script that only prints (the
 docs' hello-world CronJob, `date; echo Hello from the Kubernetes cluster`; an
 `echo` into a file is a write that can fail and is still flagged); the client and debug pods built around them are noise
