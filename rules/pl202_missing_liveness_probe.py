@@ -13,9 +13,9 @@ that keeps an installer DaemonSet's pod alive after its init containers did the
 work), `sleep N` or `sleep infinity`, `tail -f /dev/null`, a shell script made
 only of those (`exec tail -f /dev/null`, `while true; do sleep 3600; done`,
 `trap : TERM; sleep infinity & wait`) or of those and commands that only print
-(`while true; do date; sleep 1; done`), or a bare shell waiting on stdin (busybox or alpine with `stdin: true` and no
-command run their default `sh`; a
-`kubectl run -it` toolbox); so is Docker's empty `scratch` image, which linters'
+(`while true; do date; sleep 1; done`), or a bare shell waiting on stdin (a
+`kubectl run -it` toolbox; busybox or alpine with `stdin: true` and no command
+run their default `sh`); so is Docker's empty `scratch` image, which linters'
 test fixtures use as a stand-in and which runs nothing. Placeholders are the
 client and debug pods you `kubectl exec` into, and fixtures; demanding a probe
 of them is noise (design.md 7). A script that does any work between its sleeps
