@@ -56,6 +56,6 @@ __all__ += ["grace_covering_pre_stop"]
 # How long a Recreate rollout leaves no pod Ready, as explain's note says it (PL602).
 __all__ += ["unready_span"]
 # Why the API server refuses a PodDisruptionBudget's numbers (PL013; PL603/PL604 skip those).
-from podlint.disruption import budget_rejections
+from podlint.disruption import budget_rejections, selector_selects_nothing
 
-__all__ += ["budget_rejections"]
+__all__ += ["budget_rejections", "selector_selects_nothing"]

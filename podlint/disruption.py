@@ -110,6 +110,18 @@ def budget_rejections(spec: Any) -> list[tuple[str | None, str]]:
     return out
 
 
+def selector_selects_nothing(spec: Any, api_version: str) -> bool:
+    """Does the budget's selector cover no pod at all? A missing selector
+    (LabelSelectorAsSelector(nil) is labels.Nothing()), and in policy/v1beta1 an
+    empty one too; in policy/v1 `selector: {}` covers every pod of the namespace
+    (the PDB lister's GetPodPodDisruptionBudgets)."""
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    if selector is None:
+        return True
+    return api_version == "policy/v1beta1" and isinstance(selector, dict) and not any(
+        selector.get(key) for key in ("matchLabels", "matchExpressions"))
+
+
 def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -> BudgetFacts | None:
     spec = data.get("spec")
     if not isinstance(spec, dict) or budget_rejections(spec):
@@ -117,6 +129,8 @@ def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -
     selector = spec.get("selector")
     requirements = selector_requirements(selector if selector is not None else {}, False) \
         if isinstance(selector, (dict, type(None))) else None
+    if selector_selects_nothing(spec, api_version):
+        requirements = ()       # with empty_selects_all False below: it covers no pod
     key = "maxUnavailable" if spec.get("maxUnavailable") is not None else "minAvailable"
     try:
         line, column = spec.lc.value(key) if key in spec else (spec.lc.line, spec.lc.col)
@@ -124,7 +138,8 @@ def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -
     except Exception:
         line, column = place.line, 1
     return BudgetFacts(name, place, None if requirements is None else tuple(requirements),
-                       api_version != "policy/v1beta1", _int_or_percent(spec.get("minAvailable")),
+                       not selector_selects_nothing(spec, api_version) and api_version != "policy/v1beta1",
+                       _int_or_percent(spec.get("minAvailable")),
                        _int_or_percent(spec.get("maxUnavailable")), line, column)
 
 

@@ -5,7 +5,10 @@ Flags a PodDisruptionBudget that allows no disruption of the pods it covers:
 `maxUnavailable: 0` or `minAvailable: 100%` always, and a `minAvailable` that
 reaches the covered workloads' replica count (for example `minAvailable: 1`
 with `replicas: 1`). The workloads are those it selects in its application
-scope; the finding names them and their replica count.
+scope; the finding names them and their replica count. A budget without a
+`selector` covers no pod (nor does an empty one in policy/v1beta1; in policy/v1
+`selector: {}` covers the whole namespace), so it blocks nothing and is not
+flagged.
 
 ## Why is this bad?
 `kubectl drain`, node upgrades and the cluster autoscaler evict pods through
@@ -67,7 +70,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import RELATED, Context, Finding, budget_rule
+from podlint.api import RELATED, Context, Finding, budget_rule, selector_selects_nothing
 
 CODE = "PL603"
 NAME = "pdb-blocks-eviction"
@@ -84,6 +87,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     name = (ctx.object_ref or "PodDisruptionBudget/").partition("/")[2]
     hint = ("allow at least one disruption: maxUnavailable: 1, or a minAvailable below the replica "
             "count (and run two or more replicas)")
+    if selector_selects_nothing(ctx.data.get("spec"), str(ctx.data.get("apiVersion"))):
+        return              # it covers no pod, so it blocks no drain
     if (key == "maxUnavailable" and value in (0, "0%")) or (key == "minAvailable" and value == "100%"):
         yield ctx.finding(where,
                           f'PodDisruptionBudget "{name}" sets {key}: {value}: it never allows an '
