@@ -9,11 +9,14 @@ and the line and column of every key, value and item. This builds exactly that:
 same questions as ruamel's (`line`, `col`, `key(k)`, `value(k)`, `item(i)`),
 from the same marks the round-trip constructor reads, so positions are the same.
 
-Anything out of the ordinary (explicit or unknown tags, merge keys, complex
-keys, duplicate keys, `!!omap`/`!!set`/`!!binary`) is not guessed at:
+Anything out of the ordinary (tags with a handle or unknown ones, merge keys,
+complex keys, duplicate keys, `!!omap`/`!!set`/`!!binary`, a `!!bool` spelled
+other than YAML 1.2's true/false) is not guessed at:
 `construct` raises `Unusual` and the caller hands the document to ruamel's
 constructor, which knows every corner of YAML. Documents with aliases never come
-here (the caller checks first), so every node is met once. Scalars other than
+here (the caller checks first), so every node is met once. The core tags
+written out (`!!str 1`, `!!int "8080"`) resolve as libyaml resolves them, to
+the same values ruamel builds. Scalars other than
 plain strings, null, booleans and decimal integers (floats, timestamps, octal or
 underscored integers) are built by ruamel's own scalar constructors, so their
 values and types are ruamel's. Block scalars (`|`, `>`) are plain `str` here
@@ -32,6 +35,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 _CORE = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT = (_CORE + name for name in ("str", "null", "bool", "int"))
 _MAP, _SEQ = _CORE + "map", _CORE + "seq"
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _PLAIN_DECIMAL = re.compile(r"[-+]?[1-9][0-9]*\Z")   # ruamel keeps the width of 0 and 007
 
 
@@ -88,9 +92,9 @@ def construct(node: Any, scalars: Any) -> Any:
         if tag == _NULL:
             return None
         if tag == _BOOL:
-            if node.anchor:
-                raise Unusual
-            return node.value.lower() == "true"
+            if node.anchor or node.value not in _BOOLS:
+                raise Unusual           # `!!bool yes`: ruamel reads YAML 1.1's spellings
+            return _BOOLS[node.value]
         if tag == _INT and _PLAIN_DECIMAL.match(node.value) and not node.anchor:
             return int(node.value)
         if tag in _RUAMEL_SCALARS:

@@ -118,12 +118,20 @@ v: !!str 1
     "? [a, b]\n: complex key\n",             # a sequence as a key
     "a: !!binary aGVsbG8=\n",
     "a: !!set {x, y}\n",
+    "a: !!bool yes\n",                       # YAML 1.1's spelling under an explicit tag
+    "a: !!bool '1'\n",
 ])
 def test_what_only_ruamel_builds_is_left_to_it(text):
     fast, rt = _yaml_pair(False)
     (node,) = list(fast.compose_all(text))
     with pytest.raises(Unusual):
         construct(node, rt.constructor)
+
+
+def test_an_explicit_bool_tag_reads_as_ruamel_reads_it():
+    # hostNetwork: !!bool yes is true to ruamel (and to PL212), never silently false
+    ((data, _, _),) = list(compose_construct("hostNetwork: !!bool yes\nb: !!bool true\n"))
+    assert data["hostNetwork"] is True and data["b"] is True
 
 
 def test_the_loader_still_reads_what_is_left_to_ruamel():
