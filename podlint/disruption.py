@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from podlint.helm import env_placeholder
 from podlint.labels import selector_matches, selector_requirements
 from podlint.rollout import pdb_allowed_disruptions
 from podlint.scope import Place
@@ -97,8 +98,8 @@ def budget_rejections(spec: Any) -> list[tuple[str | None, str]]:
         out.append((None, "minAvailable and maxUnavailable cannot be both set"))
     for key in ("minAvailable", "maxUnavailable"):
         value = spec.get(key)
-        if value is None or isinstance(value, bool):
-            continue
+        if value is None or isinstance(value, bool) or env_placeholder(value):
+            continue            # a bool is PL003's; a placeholder is filled in before apply
         if isinstance(value, int):
             if value < 0:
                 out.append((key, f"{key}: {value} is negative"))

@@ -28,6 +28,17 @@ from podlint.limits import document_segments
 from podlint.sources import STDIN_NAME
 
 TEMPLATE_TEXT = "Go template markers ({{ }}): render the chart first"
+
+# `${REPLICAS:-1}`, `${PORT}`, `$TAG`: a value an envsubst-style template fills in
+# before `kubectl apply`. Unlike a Helm template the file is YAML as it stands, so
+# it is linted, but a value that is nothing but a placeholder has no type or value
+# of its own yet (review seed 20261206, S008).
+_ENV_PLACEHOLDER = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)\Z")
+
+
+def env_placeholder(value: object) -> bool:
+    """Is `value` nothing but an environment placeholder (`${NAME:-default}`, `$NAME`)?"""
+    return isinstance(value, str) and _ENV_PLACEHOLDER.match(value) is not None
 CHART_TEMPLATE = "Helm chart template (templates/ folder of a chart): render the chart first"
 
 _ACTION = re.compile(r"\{\{(.{0,500}?)\}\}", re.DOTALL)

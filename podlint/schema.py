@@ -60,6 +60,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from podlint.helm import env_placeholder
+
 __all__ = ["SchemaViolation", "schema_version_for", "validate_document", "bundled_versions"]
 
 
@@ -699,11 +701,9 @@ def _safe_message(error: Any) -> str:
     return message
 
 
-# `${REPLICAS:-1}`, `${PORT}`, `$TAG`: a value an envsubst-style template fills in
-# before `kubectl apply` (review seed 20261206, S008: eleven "expected integer"
-# errors on one such template were noise). Only a value that is nothing but the
-# placeholder is spared, and only the checks of its type or value.
-_ENV_PLACEHOLDER = re.compile(r"\$(?:\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)\Z")
+# Only a value that is nothing but an environment placeholder is spared
+# (podlint.helm.env_placeholder; eleven "expected integer" errors on one envsubst
+# template were noise), and only the checks of its type or value.
 _VALUE_CHECKS = frozenset({"type", "enum", "const", "oneOf", "anyOf", "minimum", "maximum",
                            "format", "pattern"})
 
@@ -717,7 +717,7 @@ def _convert(error: Any, root: Any) -> list[SchemaViolation]:
     def at(p: tuple[int, int], json_path: str, message: str) -> SchemaViolation:
         return SchemaViolation(json_path, _clean(message), p[0] + 1, p[1] + 1)
 
-    if validator in _VALUE_CHECKS and isinstance(instance, str) and _ENV_PLACEHOLDER.match(instance):
+    if validator in _VALUE_CHECKS and env_placeholder(instance):
         return []           # substituted before apply (envsubst): its type is the substitute's
 
     if validator == "additionalProperties" and value is False and isinstance(instance, dict):

@@ -43,7 +43,7 @@ spec:
 """
 from collections.abc import Iterator
 
-from podlint.api import Context, Finding, Location, budget_rejections
+from podlint.api import Context, Finding, Location, budget_rejections, key_position, value_position
 
 CODE = "PL013"
 NAME = "pdb-value-rejected"
@@ -58,11 +58,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     spec = data.get("spec")
     for key, problem in budget_rejections(spec):
-        try:
-            line, column = spec.lc.value(key) if key is not None else data.lc.key("spec")
-            where = Location(ctx.path, line + 1, column + 1)
-        except Exception:
-            where = Location(ctx.path, ctx.document.line, ctx.document.column)
+        document = Location(ctx.path, ctx.document.line, ctx.document.column)
+        where = (value_position(spec, key, ctx.path, document) if key is not None
+                 else key_position(data, "spec", ctx.path, document))
         name = (ctx.object_ref or "PodDisruptionBudget/").partition("/")[2]
         yield ctx.finding(where, f'PodDisruptionBudget "{name}": {problem}; the API server rejects '
                                  "it, so the budget does not exist",
