@@ -56,7 +56,22 @@ _HARMLESS = frozenset({"trap", "true", ":", "done", "wait", "set"})
 # fail in a way a probe or a termination message would explain (review seed
 # 20261205, S081). Written to a file (`echo 262144 > /proc/sys/vm/max_map_count`)
 # it is work that can fail.
-_PRINTS = frozenset({"echo", "date", "printf", "hostname"})
+_PRINTS = frozenset({"echo", "printf"})
+
+
+def _only_prints(words: list[str], text: str) -> bool:
+    """`echo Hello`, `date`, `date +%s`, `hostname`: output and nothing else. Not a
+    write into a file (`echo 262144 > /proc/sys/vm/max_map_count`), not a command
+    substitution (`echo $(curl ...)`), not `date -s` or `hostname NAME`, which
+    set the clock or the name."""
+    if ">" in text or "$(" in text or "`" in text:
+        return False
+    program = os.path.basename(words[0])
+    if program in _PRINTS:
+        return True
+    if program == "date":
+        return all(word.startswith("+") for word in words[1:])
+    return program == "hostname" and len(words) == 1
 
 CONTROL_PLANE_COMPONENTS = frozenset({
     "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler",
@@ -108,7 +123,7 @@ def _idle_script(script: str) -> str | None:
         idle = _idle_words(words)
         if idle is not None:
             waiting = waiting or idle
-        elif os.path.basename(words[0]) in _PRINTS and ">" not in text:   # a write is work
+        elif _only_prints(words, text):
             printing = printing or "only prints a message"
         elif words[0] not in _HARMLESS:
             return None         # the script does some work: not a placeholder
@@ -116,8 +131,8 @@ def _idle_script(script: str) -> str | None:
 
 
 def placeholder_reason(container) -> str | None:
-    """Why the container's process only waits (`"sleep infinity"`, `"pause image"`,
-    ...), or None when it may do work.
+    """Why the container's process only waits or only prints (`"sleep infinity"`,
+    `"pause image"`, `"only prints a message"`, ...), or None when it may do work.
 
     Judged from `command` + `args` (a shell's `-c` script included) and, without
     a command, from a pause image; the `scratch` image, which cannot run
@@ -213,6 +228,16 @@ def live_object_reason(data: Any) -> str | None:
             if metadata.get(key) not in (None, "", [], {}):
                 return f"metadata.{key}"
     status = data.get("status")
-    if isinstance(status, dict) and status:
+    if isinstance(status, dict) and _filled(status):
         return "status"
     return None
+
+
+def _filled(value: Any) -> bool:
+    """Does a status hold anything? `status: {loadBalancer: {}}` (kubectl create
+    --dry-run, kompose) is a scaffold, not what a controller wrote."""
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_filled(v) for v in value)
+    return value not in (None, "")

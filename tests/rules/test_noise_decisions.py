@@ -45,6 +45,12 @@ class _Container:
     ({"image": "busybox", "command": ["sh"], "stdin": True, "tty": True}, "interactive shell"),
     ({"image": "scratch"}, "scratch image"),
     ({"image": "scratch", "command": ["/app"]}, "scratch image"),
+    # only prints (S081, the docs' hello-world CronJob), a shell image on stdin (S077)
+    ({"image": "busybox", "args": ["/bin/sh", "-c", "date; echo Hello from the Kubernetes cluster"]},
+     "only prints a message"),
+    ({"image": "x", "command": ["sh", "-c", "while true; do date +%s; sleep 1; done"]}, "sleep 1"),
+    ({"image": "busybox", "stdin": True}, "interactive shell"),
+    ({"image": "docker.io/library/alpine:3.20", "stdin": True}, "interactive shell"),
 ])
 def test_placeholders(raw, reason):
     assert placeholder_reason(_Container(raw)) == reason
@@ -67,6 +73,12 @@ def test_placeholders(raw, reason):
     {"image": "example/scratch:1.0"},                                      # only Docker's own scratch
     {"image": None},
     {"image": "x", "command": "sleep infinity"},                            # not a list: PL003's
+    # printing that does work: a write, a command substitution, setting the clock or name
+    {"image": "x", "command": ["sh", "-c", "echo 262144 > /proc/sys/vm/max_map_count"]},
+    {"image": "x", "command": ["sh", "-c", "echo $(curl -s http://example.com/config)"]},
+    {"image": "x", "command": ["sh", "-c", "date -s '2024-01-01 00:00'"]},
+    {"image": "x", "command": ["sh", "-c", "hostname node-1"]},
+    {"image": "nginx", "stdin": True},                                     # its own command, not a shell
 ])
 def test_not_placeholders(raw):
     assert placeholder_reason(_Container(raw)) is None
@@ -118,6 +130,7 @@ def test_control_plane_static_pod_needs_pod_kube_system_and_host_network_or_both
     # kubectl create --dry-run=client -o yaml, kubeadm: scaffolds people edit
     ({"metadata": {"name": "x", "creationTimestamp": None}, "status": {}}, None),
     ({"metadata": {"name": "x", "uid": "", "resourceVersion": None}}, None),
+    ({"metadata": {"name": "x"}, "status": {"loadBalancer": {}}}, None),    # kubectl create --dry-run
     ({"kind": "Deployment", "metadata": "oops", "status": "Running"}, None),
     ("not a mapping", None),
 ])
