@@ -338,10 +338,17 @@ class _Index:
             self.objects.setdefault((kind, name), []).append(place)
         for generated, place in self.scopes.generated():
             self.objects.setdefault((generated.kind, generated.name), []).append(place)
-        self.by_item: dict[tuple[str, str], list[ServiceFacts]] = {}
+        # Services by (namespace, first selector item) and pods by namespace: objects
+        # of different namespaces relate only through a kustomization that sets the
+        # namespace, so without one a tenant's copy never looks at another's.
+        self.by_namespace = not self.scopes.sets_namespaces()
+        self.by_item: dict[tuple, list[ServiceFacts]] = {}
         for service in sorted(summary.services, key=_service_order):
-            self.by_item.setdefault(service.selector[0], []).append(service)
+            self.by_item.setdefault(self._item_key(service.place, service.selector[0]), []).append(service)
         self.pods = sorted(summary.pods.values(), key=lambda p: (p.place.path, p.place.line, p.ref))
+        self.pods_in: dict[str | None, list[PodFacts]] = {}
+        for pod in self.pods:
+            self.pods_in.setdefault(pod.place.namespace, []).append(pod)
         self.budgets = sorted(summary.budgets.values(), key=lambda b: (b.place.path, b.place.line))
         self.autoscalers = sorted(summary.autoscalers, key=lambda a: (a.place.path, a.place.line))
         self.by_target: dict[str, list] = {}
@@ -352,6 +359,12 @@ class _Index:
         # thousands of copies of one app (rendered per tenant) relates every pod
         # to every Service; without these the settling is quadratic in its size.
         self._memo: dict[tuple, Any] = {}
+
+    def _item_key(self, place: Place, item: tuple[str, str]) -> tuple:
+        return (place.namespace, item) if self.by_namespace else (item,)
+
+    def _pods_near(self, place: Place) -> list[PodFacts]:
+        return self.pods_in.get(place.namespace, []) if self.by_namespace else self.pods
 
     def _remember(self, key: tuple, compute):
         found = self._memo.get(key, _MISSING)
@@ -368,7 +381,7 @@ class _Index:
         labels = dict(pod.labels)
         found = {}
         for item in pod.labels:
-            for service in self.by_item.get(item, ()):
+            for service in self.by_item.get(self._item_key(pod.place, item), ()):
                 if service.selects(labels) and self.scopes.close(pod.place, service.place, "Service"):
                     found[id(service)] = service
         # Its own file's Services first: the ones a reader expects to see named.
@@ -378,7 +391,8 @@ class _Index:
     def pods_selected(self, service: ServiceFacts) -> list[PodFacts]:
         return self._remember(
             ("selected", service.selector, service.place.path, service.place.namespace),
-            lambda: [pod for pod in self.pods if pod.labels and service.selects(dict(pod.labels))
+            lambda: [pod for pod in self._pods_near(service.place)
+                     if pod.labels and service.selects(dict(pod.labels))
                      and self.scopes.close(pod.place, service.place, "Service")])
 
     def serving_services(self, pod: PodFacts) -> list[ServiceFacts]:
@@ -401,7 +415,9 @@ class _Index:
     def budgets_for(self, pod: PodFacts) -> list["BudgetFacts"]:
         """The PodDisruptionBudgets in the pod's scope that cover it, in path order."""
         def compute():
-            found = [b for b in self.budgets if b.selects(dict(pod.labels))
+            near = [b for b in self.budgets if b.place.namespace == pod.place.namespace] \
+                if self.by_namespace else self.budgets
+            found = [b for b in near if b.selects(dict(pod.labels))
                      and self.scopes.close(pod.place, b.place, "PodDisruptionBudget")]
             return sorted(found, key=lambda b: (b.place.path, b.place.line))
         return self._remember(("budgets", pod.labels, pod.place.path, pod.place.namespace), compute)
@@ -409,11 +425,11 @@ class _Index:
     def autoscalers_for(self, pod: PodFacts) -> list["AutoscalerFacts"]:
         return [a for a in self.by_target.get(pod.ref, ()) if self._scales(pod, a)]
 
-    def target_unresolved(self, service: ServiceFacts, pods: list[PodFacts], target: str,
-                          protocol: str) -> bool:
+    def target_unresolved(self, service: ServiceFacts, target: str, protocol: str) -> bool:
         """Do the pods a Service selects all lack its named targetPort? Not when
         none is selected, or one is a patch fragment whose ports come from its base."""
         def compute():
+            pods = self.pods_selected(service)
             if not pods or not all(p.complete for p in pods):
                 return False
             return not any(c.names(target, protocol)
@@ -427,7 +443,8 @@ class _Index:
     def covered(self, budget: "BudgetFacts"):
         from podlint.disruption import covered
 
-        workloads = [p for p in self.pods if self.scopes.close(p.place, budget.place, "PodDisruptionBudget")]
+        workloads = [p for p in self._pods_near(budget.place)
+                     if self.scopes.close(p.place, budget.place, "PodDisruptionBudget")]
         return covered(budget, workloads, self.autoscalers, self._scales)
 
     def defined(self, kind: str, name: str, place: Place) -> bool:
@@ -487,10 +504,9 @@ def _resolve(finding: Finding, summary: Summary) -> Finding | None:
         port = next((p for p in service.ports if p.index == int(condition.detail)), None)
         if port is None:
             return None
-        pods = index.pods_selected(service)
-        if not index.target_unresolved(service, pods, str(port.target), port.protocol):
+        if not index.target_unresolved(service, str(port.target), port.protocol):
             return None
-        return _named(finding, _name_all_of(pods))
+        return _named(finding, _name_all_of(index.pods_selected(service)))
     if condition.kind == "served":
         pod = summary.pods.get(condition.key)
         services = index.serving_services(pod) if pod is not None else []

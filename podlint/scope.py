@@ -175,6 +175,11 @@ class Scopes:
     _namespaces: dict[str, str | None] = field(default_factory=dict, repr=False)
     _folder_files: dict[str, int] | None = field(default=None, repr=False)
 
+    def sets_namespaces(self) -> bool:
+        """Does a kustomization of the run set `namespace:`? Only then can objects
+        written in different namespaces relate (`related`)."""
+        return any(k.namespace for k in self.kustomizations)
+
     def _build(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         if self._reach is None:
             by_folder: dict[str, list[Kustomization]] = {}

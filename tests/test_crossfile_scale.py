@@ -60,3 +60,27 @@ def test_a_finding_names_two_of_many_services_and_counts_the_rest(monkeypatch):
     assert len(named) == 10
     assert all('Service "web" (bundle.yaml:17), Service "web" (bundle.yaml:38) and 3 more' in m
                for m in named), named[:1]
+
+
+def test_copies_in_their_own_namespaces_stay_linear(monkeypatch):
+    """One copy per tenant namespace: a pod relates only to its own namespace's
+    Service (no kustomization sets the namespace), so nothing is compared across."""
+    def bundle(copies: int) -> str:
+        return "---\n".join(APP.replace("namespace: shop", f"namespace: t{i}") for i in range(copies))
+
+    calls = [0]
+    selects = crossfile.ServiceFacts.selects
+
+    def counting(self, labels):
+        calls[0] += 1
+        return selects(self, labels)
+
+    monkeypatch.setattr(crossfile.ServiceFacts, "selects", counting)
+    few = lint_text(bundle(20), path="tenants.yaml")
+    small, calls[0] = calls[0], 0
+    many = lint_text(bundle(80), path="tenants.yaml")
+    assert len(many) == 4 * len(few) and small > 0
+    assert calls[0] <= 4 * small + 10, (small, calls[0])
+    # each names its own namespace's Service only
+    assert all("and" not in f.message.split("receives traffic from")[1].split(" but ")[0]
+               for f in many if f.code == "PL201")
