@@ -15,7 +15,7 @@ def known_pre_stop(ctx) -> Iterator[tuple]:
     a known duration (sleep forms, the native sleep action, or an assumption).
 
     The scope decision of design.md: PL302 and PL303 judge only these; a hook of
-    unknown duration gives no finding. Grace 0 is PL304's.
+    unknown duration gives no finding. Grace 0 is PL304's (opt-in).
     """
     pod = ctx.pod
     if pod.termination_grace <= 0:

@@ -106,8 +106,12 @@ def check(ctx: Context) -> Iterator[Finding]:
                     continue            # never runs or never kills (a probe error): nothing waits
                 # A hung container's checks each wait the whole timeout: the hang window
                 # (explain's "If ... hangs" sentence and table detail use the same one).
+                # A run that takes the whole timeout holds up the next tick: with a timeout
+                # of at least the period the checks follow one another, timeout apart.
+                spacing = (f"{probe.period} s apart" if probe.timeout < probe.period
+                           else "one after another")
                 what = (f"a hung container is restarted only after {probe.failure_threshold} checks "
-                        f"{probe.period} s apart have each timed out after {probe.timeout} s "
+                        f"{spacing} have each timed out after {probe.timeout} s "
                         f"({seconds(decision.earliest)} to {seconds(decision.latest)} s after it hangs) "
                         f"plus the {grace} s grace period")
                 hang = timing.hang_to_restart

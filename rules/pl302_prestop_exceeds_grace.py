@@ -14,7 +14,7 @@ The numbers come from the predicted shutdown timeline for the target version
 the kubelet abandons the hook at the grace, sends the stop signal, and SIGKILLs
 2 s later. Below 1.28 the kubelet gave the whole grace again after the hook
 (SIGKILL at grace + grace). Below 1.30 a native sleep action returns at once
-(the feature gate was off), so it is not flagged there. A grace of 0 is PL304's.
+(the feature gate was off), so it is not flagged there. A grace of 0 is PL304's (opt-in).
 
 ## Why is this bad?
 The preStop sleep is meant to keep the container serving while endpoints are

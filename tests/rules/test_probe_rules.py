@@ -73,6 +73,17 @@ def test_pl211_failure_window_is_f_minus_one_periods_to_f_periods_plus_timeout()
         "out after 3 s (53 to 63 s after it hangs) plus the 300 s grace period: 353 to 363 s after it hangs")
 
 
+def test_pl211_checks_that_time_out_past_the_period_follow_one_another():
+    """A run that takes the whole timeout holds up the next tick: with timeout 10 and
+    period 5 the hung checks are 10 s apart, not 5 (the windows use max(p, T))."""
+    text = STATEFULSET_600.replace("600", "300").replace(
+        "tcpSocket: {port: 5432}", "tcpSocket: {port: 5432}\n            periodSeconds: 5\n"
+        "            timeoutSeconds: 10")
+    [finding] = findings("PL211", text)
+    assert "after 3 checks one after another have each timed out after 10 s (30 to 35 s after" \
+        in finding.message, finding.message
+
+
 def test_pl211_is_silent_where_probe_grace_is_not_available():
     assert findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.24"}) == []
     assert len(findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.25"})) == 1
