@@ -324,7 +324,8 @@ class Summary:
 class _Index:
     """Lookups over a merged Summary: scopes, objects by (kind, name), Services
     by selector item (a selector matches only if all its items do, so a Service
-    is filed under its first item: settling is a dictionary lookup per label)."""
+    is filed under its first item: settling is a dictionary lookup per label),
+    and by namespace when no kustomization moves objects between namespaces."""
 
     def __init__(self, summary: Summary):
         kinds: dict[str, set[str]] = {}
@@ -350,6 +351,9 @@ class _Index:
         for pod in self.pods:
             self.pods_in.setdefault(pod.place.namespace, []).append(pod)
         self.budgets = sorted(summary.budgets.values(), key=lambda b: (b.place.path, b.place.line))
+        self.budgets_in: dict[str | None, list] = {}
+        for budget in self.budgets:
+            self.budgets_in.setdefault(budget.place.namespace, []).append(budget)
         self.autoscalers = sorted(summary.autoscalers, key=lambda a: (a.place.path, a.place.line))
         self.by_target: dict[str, list] = {}
         for scaler in self.autoscalers:
@@ -415,8 +419,7 @@ class _Index:
     def budgets_for(self, pod: PodFacts) -> list["BudgetFacts"]:
         """The PodDisruptionBudgets in the pod's scope that cover it, in path order."""
         def compute():
-            near = [b for b in self.budgets if b.place.namespace == pod.place.namespace] \
-                if self.by_namespace else self.budgets
+            near = self.budgets_in.get(pod.place.namespace, []) if self.by_namespace else self.budgets
             found = [b for b in near if b.selects(dict(pod.labels))
                      and self.scopes.close(pod.place, b.place, "PodDisruptionBudget")]
             return sorted(found, key=lambda b: (b.place.path, b.place.line))
