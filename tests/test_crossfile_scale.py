@@ -33,7 +33,13 @@ spec:
 """
 
 
-def _matches(copies: int, monkeypatch) -> tuple[int, list]:
+def _tenants(copies: int) -> str:
+    """One copy per tenant namespace."""
+    return "---\n".join(APP.replace("namespace: shop", f"namespace: t{i}") for i in range(copies))
+
+
+def _matches(copies: int, monkeypatch, bundle=lambda n: "---\n".join([APP] * n)) -> tuple[int, list]:
+    """(selector matches tried, findings) of linting `bundle(copies)`."""
     calls = [0]
     selects = crossfile.ServiceFacts.selects
 
@@ -42,7 +48,7 @@ def _matches(copies: int, monkeypatch) -> tuple[int, list]:
         return selects(self, labels)
 
     monkeypatch.setattr(crossfile.ServiceFacts, "selects", counting)
-    findings = lint_text("---\n".join([APP] * copies), path="bundle.yaml")
+    findings = lint_text(bundle(copies), path="bundle.yaml")
     return calls[0], findings
 
 
@@ -65,22 +71,10 @@ def test_a_finding_names_two_of_many_services_and_counts_the_rest(monkeypatch):
 def test_copies_in_their_own_namespaces_stay_linear(monkeypatch):
     """One copy per tenant namespace: a pod relates only to its own namespace's
     Service (no kustomization sets the namespace), so nothing is compared across."""
-    def bundle(copies: int) -> str:
-        return "---\n".join(APP.replace("namespace: shop", f"namespace: t{i}") for i in range(copies))
-
-    calls = [0]
-    selects = crossfile.ServiceFacts.selects
-
-    def counting(self, labels):
-        calls[0] += 1
-        return selects(self, labels)
-
-    monkeypatch.setattr(crossfile.ServiceFacts, "selects", counting)
-    few = lint_text(bundle(20), path="tenants.yaml")
-    small, calls[0] = calls[0], 0
-    many = lint_text(bundle(80), path="tenants.yaml")
+    small, few = _matches(20, monkeypatch, _tenants)
+    large, many = _matches(80, monkeypatch, _tenants)
     assert len(many) == 4 * len(few) and small > 0
-    assert calls[0] <= 4 * small + 10, (small, calls[0])
+    assert large <= 4 * small + 10, (small, large)
     # each names its own namespace's Service only
     assert all("and" not in f.message.split("receives traffic from")[1].split(" but ")[0]
                for f in many if f.code == "PL201")
