@@ -16,7 +16,10 @@ container as running either, so none of its probes run and the pod cannot become
 Ready; a deletion that arrives meanwhile waits for the hook too. A sleep in
 postStart is usually a workaround for an ordering problem that a startupProbe on
 the earlier container (or a sidecar with a startupProbe) solves without delaying
-everything.
+everything. When the sleep waits for the app before the hook's own work
+(redis-ha's `sleep 30; redis-cli ... sentinel reset`), dropping it would break
+the hook: the hint then says to run sleep and work in the background
+(`(sleep 30; ...) &`), so the hook returns at once.
 
 ## Example
 ```yaml
@@ -54,6 +57,7 @@ spec:
 - Kubernetes docs: Container Lifecycle Hooks ("the Container's status is not set to RUNNING until the PostStart handler completes")
 - Kubernetes source: pkg/kubelet/kuberuntime/kuberuntime_container.go, startContainer (the hook runs synchronously inside the start), and kuberuntime_manager.go, SyncPod (containers started one after another)
 """
+import re
 from collections.abc import Iterator
 
 from podlint.api import Context, Finding
@@ -98,9 +102,25 @@ def check(ctx: Context) -> Iterator[Finding]:
                       f"start{'s' if len(later) == 1 else ''} at least {shown} s later{probes}")
         else:
             effect = f"the pod cannot become Ready before it returns{probes}"
+        if _works_after_sleeping(container.post_start.handler):
+            # redis-ha's `sleep 30; redis-cli ... sentinel reset`: the sleep waits for
+            # the app, so dropping it breaks the hook (review seed 20261206, S032-S034).
+            hint = ("the sleep waits for the app before the hook's work: run both in the "
+                    "background (`(sleep 30; ...) &`) so the hook returns at once, or move the "
+                    "work into the container's own startup")
+        else:
+            hint = ("drop the sleep; to order containers, make the earlier one a sidecar "
+                    "(restartPolicy: Always) with a startupProbe")
         yield ctx.finding(
             container.post_start.location,
             f'postStart hook of container "{container.name}" blocks for {shown} s: {effect}',
-            container=container.name,
-            hint="drop the sleep; to order containers, make the earlier one a sidecar "
-                 "(restartPolicy: Always) with a startupProbe")
+            container=container.name, hint=hint)
+
+
+_SLEEP_THEN_WORK = re.compile(r"\bsleep\s+\S+\s*(;|&&|\n)\s*[^\s;&]")
+
+
+def _works_after_sleeping(handler) -> bool:
+    """A shell hook that sleeps and then runs a command of its own."""
+    command = handler.command if handler.action == "exec" and handler.command else ()
+    return bool(_SLEEP_THEN_WORK.search(" ".join(command)))

@@ -84,6 +84,17 @@ def test_pl211_checks_that_time_out_past_the_period_follow_one_another():
         in finding.message, finding.message
 
 
+def test_pl104_hint_keeps_the_work_a_sleep_waits_for():
+    """Review seed 20261206, S032-S034: redis-ha's sentinel postStart sleeps 30 s so that
+    `sentinel reset` finds sentinel up; "drop the sleep" would break it."""
+    text = (ROOT / "tests" / "fixtures" / "rules" / "PL104" / "fail_post_start_sleeps.yaml").read_text()
+    hints = {f.container: f.hint for f in findings("PL104", text)}
+    assert hints["sentinel"].startswith("the sleep waits for the app before the hook's work: run "
+                                        "both in the background (`(sleep 30; ...) &`)")
+    assert hints["redis"].startswith("drop the sleep")           # the native sleep action
+    assert hints["vault-agent"].startswith("drop the sleep")     # a bare /bin/sleep
+
+
 def test_pl211_is_silent_where_probe_grace_is_not_available():
     assert findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.24"}) == []
     assert len(findings("PL211", STATEFULSET_600, {"kubernetes-version": "1.25"})) == 1
