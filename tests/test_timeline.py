@@ -312,7 +312,6 @@ def test_liveness_restart_and_hang_to_restart():
     timing = t.timing("app")
     assert timing.first_probe["liveness"] == Bounds(5, 15)
     assert timing.liveness_restart_earliest == Bounds(25, 36)   # [e0 + 20, e0 + p + 31)
-    assert timing.liveness_failure_window == 30
     assert timing.kill_grace == 60
     # hang -> restart: [20 + 1 + 60, 31 + 60] (each hung check waits its 1 s timeout;
     # no preStop: SIGKILL at the grace)

@@ -60,8 +60,6 @@ class ContainerTiming:
     ready: Bounds | None                  # container-ready (absolute); None for init containers and
                                           # for containers that can never be ready (see `never`)
     liveness_restart_earliest: Bounds | None  # absolute: earliest liveness (or startup) kill if the check fails from the first probe on
-    liveness_failure_window: float | None     # period x failureThreshold of liveness (None without one,
-                                              # or when it never runs or never kills: a probe error)
     kill_grace: int                       # grace for a kubelet-initiated kill of this container
     hang_to_restart: Bounds | None        # from a hang to the restart (hang_decision + kill)
     pre_stop: Bounds | None               # duration of its preStop; None if no preStop

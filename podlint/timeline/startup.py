@@ -121,7 +121,7 @@ class StartupSteps:
             name=container.name, role="init", started=started, running_seen=started,
             post_start=None, first_probe={}, startup_budget_guaranteed=None,
             startup_budget_max=None, ready=None, liveness_restart_earliest=None,
-            liveness_failure_window=None, kill_grace=self.pod_grace(), hang_to_restart=None,
+            kill_grace=self.pod_grace(), hang_to_restart=None,
             pre_stop=None, stop_signal=ZERO, sigkill=ZERO, assumed_startup=self.assumed(container, "startup"),
             index=container.index, completed=completed))
         return completed, f"init-completed:{container.name}"
@@ -280,8 +280,6 @@ class StartupSteps:
             name=name, role=container.role, started=started, running_seen=seen, post_start=post,
             first_probe=first, startup_budget_guaranteed=budget_g, startup_budget_max=budget_m,
             ready=ready, liveness_restart_earliest=restart,
-            liveness_failure_window=(_num(liveness.period * liveness.failure_threshold)
-                                     if decision is not None else None),
             kill_grace=kill_grace, hang_to_restart=hang, pre_stop=None, stop_signal=ZERO,
             sigkill=ZERO, assumed_startup=A, index=container.index, startup_success=startup_success,
             never=never, liveness_decision=decision, hang_decision=hung, seen_after_start=block,
