@@ -130,7 +130,8 @@ def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -
     selector = spec.get("selector")
     requirements = selector_requirements(selector if selector is not None else {}, False) \
         if isinstance(selector, (dict, type(None))) else None
-    if selector_selects_nothing(spec, api_version):
+    covers_nothing = selector_selects_nothing(spec, api_version)
+    if covers_nothing:
         requirements = ()       # with empty_selects_all False below: it covers no pod
     key = "maxUnavailable" if spec.get("maxUnavailable") is not None else "minAvailable"
     try:
@@ -139,7 +140,7 @@ def budget_facts(data: dict, api_version: str, name: str | None, place: Place) -
     except Exception:
         line, column = place.line, 1
     return BudgetFacts(name, place, None if requirements is None else tuple(requirements),
-                       not selector_selects_nothing(spec, api_version) and api_version != "policy/v1beta1",
+                       not covers_nothing and api_version != "policy/v1beta1",
                        _int_or_percent(spec.get("minAvailable")),
                        _int_or_percent(spec.get("maxUnavailable")), line, column)
 
